@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Makes a fresh clone ready: installs npm dependencies when missing or stale and, with --browser,
+// a Chromium for the end-to-end tests (Debian's where apt-get exists, Playwright's own download elsewhere).
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+
+const run = (cmd) => {
+  console.log(`$ ${cmd}`);
+  execSync(cmd, { stdio: 'inherit' });
+};
+const has = (cmd) => {
+  try {
+    execSync(`command -v ${cmd}`, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const marker = 'node_modules/.package-lock.json';
+if (!existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs + 1000) {
+  run('npm ci --no-audit --no-fund');
+}
+
+if (process.argv.includes('--browser')) {
+  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  if (process.env.CHROMIUM_PATH || system) {
+    console.log(`browser: ${process.env.CHROMIUM_PATH || system}`);
+  } else if (has('apt-get')) {
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+    run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get update`);
+    run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium`);
+  } else {
+    run('npx playwright install chromium');
+  }
+}

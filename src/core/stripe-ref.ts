@@ -1,0 +1,34 @@
+// Stripe silently drops a client_reference_id outside this set (the webhook then says null).
+const STRIPE_SAFE = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** Marks an id that was base64url-encoded to fit Stripe's character set. */
+export const STRIPE_PREFIX = 'ct64_';
+
+/** True when Stripe accepts the value as a client_reference_id unchanged. */
+export const isStripeSafe = (value: string): boolean => STRIPE_SAFE.test(value);
+
+/**
+ * The client_reference_id to hand Stripe for a click id: the id itself when Stripe accepts it,
+ * else `ct64_` + base64url(UTF-8), or undefined when even that would exceed Stripe's 200 characters.
+ */
+export const toStripeReference = (id: string): string | undefined => {
+  if (isStripeSafe(id) && !id.startsWith(STRIPE_PREFIX)) return id;
+  let binary = '';
+  for (const byte of new TextEncoder().encode(id)) binary += String.fromCharCode(byte);
+  const ref = STRIPE_PREFIX + btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return isStripeSafe(ref) ? ref : undefined;
+};
+
+/** Undoes toStripeReference: the click id a client_reference_id stands for. */
+export const fromStripeReference = (ref: string): string => {
+  if (!ref.startsWith(STRIPE_PREFIX)) return ref;
+  try {
+    const b64 = ref.slice(STRIPE_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const id = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // Only ids Stripe would reject (or that themselves start with the prefix) are ever encoded.
+    return !isStripeSafe(id) || id.startsWith(STRIPE_PREFIX) ? id : ref;
+  } catch {
+    return ref;
+  }
+};
