@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 // Three products from one source tree: the script-tag IIFE, the ESM browser API, and the server module.
-const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false } });
-const external = (id) => id.startsWith('node:') || id === 'tldts' || id === 'js-cookie' || id.startsWith('clicktrail');
+const ts = () =>
+  typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false } });
+const external = (id) =>
+  id.startsWith('node:') || id === 'tldts' || id === 'js-cookie' || id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
 const has = (f) => existsSync(f);
 
@@ -41,8 +43,20 @@ export default [
   {
     input: serverEntries,
     output: [
-      { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', banner },
-      { dir: 'dist/server', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', banner },
+      {
+        dir: 'dist/server',
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: '[name]-[hash].js',
+        banner,
+      },
+      {
+        dir: 'dist/server',
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        chunkFileNames: '[name]-[hash].cjs',
+        banner,
+      },
     ],
     external,
     plugins: [ts()],
@@ -56,6 +70,13 @@ export default [
     })),
   ),
   ...(has('src/cli.ts')
-    ? [{ input: 'src/cli.ts', output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' }, external, plugins: [ts()] }]
+    ? [
+        {
+          input: 'src/cli.ts',
+          output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
+          external,
+          plugins: [ts()],
+        },
+      ]
     : []),
 ];

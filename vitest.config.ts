@@ -5,7 +5,13 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'happy-dom' } },
-      { test: { name: 'node', include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/cli/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'node',
+          include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
     ],
   },
 });

@@ -24,11 +24,6 @@ const split = (url: string): Parts => {
   };
 };
 
-const join = ({ base, pairs, hash }: Parts): string => {
-  const query = pairs.filter(Boolean).join('&');
-  return base + (query ? `?${query}` : '') + hash;
-};
-
 const nameOf = (pair: string): string | undefined => decode(pair.split('=')[0] as string);
 
 /** The decoded value of the first `name` parameter in a URL's query, or undefined when absent. */
@@ -43,22 +38,27 @@ export const getParam = (url: string, name: string): string | undefined => {
 };
 
 /**
- * Returns the url with `name=value` in its query, encoded once. A non-empty existing value is kept
- * (so applying it twice changes nothing); an empty one (`name=`) is filled in place.
+ * Returns the url with `name=value` in its query, encoded once. A non-empty existing value (even one that is
+ * not valid percent-encoding) is kept, so applying it twice changes nothing; an empty one (`name=`, `name`) is
+ * filled in place. Nothing else in the string changes: the pair is inserted just before the fragment.
  */
 export const setParam = (url: string, name: string, value: string): string => {
-  const parts = split(url);
-  const pair = `${encode(name)}=${encode(value)}`;
-  const i = parts.pairs.findIndex((p) => nameOf(p) === name);
-  if (i < 0) parts.pairs.push(pair);
-  else if (getParam(url, name)) return url;
-  else parts.pairs[i] = pair;
-  return join(parts);
+  const { base, pairs, hash } = split(url);
+  let i = pairs.findIndex((p) => nameOf(p) === name);
+  if (i >= 0) {
+    if (/=./.test(pairs[i] as string)) return url;
+  } else {
+    // A bare `?` or trailing `&` already ends where the new pair goes.
+    if (pairs[pairs.length - 1] === '') pairs.pop();
+    i = pairs.length;
+  }
+  pairs[i] = `${encode(name)}=${encode(value)}`;
+  return `${base}?${pairs.join('&')}${hash}`;
 };
 
 /** Returns the url without any of the named parameters; every other pair and the fragment stay as written. */
 export const removeParams = (url: string, names: readonly string[]): string => {
-  const parts = split(url);
-  const kept = parts.pairs.filter((p) => !names.includes(nameOf(p) as string));
-  return kept.length === parts.pairs.length ? url : join({ ...parts, pairs: kept });
+  const { base, pairs, hash } = split(url);
+  const kept = pairs.filter((p) => !names.includes(nameOf(p) as string));
+  return kept.length < pairs.length ? base + (kept.length ? `?${kept.join('&')}` : '') + hash : url;
 };

@@ -13,9 +13,14 @@ export const isStripeSafe = (value: string): boolean => STRIPE_SAFE.test(value);
  */
 export const toStripeReference = (id: string): string | undefined => {
   if (isStripeSafe(id) && !id.startsWith(STRIPE_PREFIX)) return id;
-  let binary = '';
-  for (const byte of new TextEncoder().encode(id)) binary += String.fromCharCode(byte);
-  const ref = STRIPE_PREFIX + btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  // 146 UTF-8 bytes is the most that fits in 200 characters after the prefix; each character is at least a byte.
+  if (id.length > 146) return undefined;
+  const ref =
+    STRIPE_PREFIX +
+    btoa(String.fromCharCode(...new TextEncoder().encode(id)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   return isStripeSafe(ref) ? ref : undefined;
 };
 

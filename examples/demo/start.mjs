@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// `npm start` (and `clicktrail demo`): the whole flow on 127.0.0.1, nothing outside the machine.
+//
+//   site     examples/shop/ + dist/ + the demo pages (examples/demo/pages/) + "simulate purchase" + the report
+//   server   the merchant's backend, built on dist/server (clicktrail/server): the Stripe webhook endpoint,
+//            which turns each paid checkout into postbacks by three rules
+//   tracker  a stand-in affiliate tracker that records every postback it receives
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { close, HOST, listen } from './lib/listen.mjs';
+import { demoRules } from './lib/rules.mjs';
+import { siteHandler } from './lib/site.mjs';
+import { createTracker } from './lib/tracker.mjs';
+import { webhookHandler } from './lib/webhook.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The demo endpoint's Stripe signing secret. A demo value: a real one lives in an environment variable. */
+export const DEMO_WEBHOOK_SECRET = 'whsec_clicktrail_demo_0123456789abcdef';
+
+/** The cookie the example shop stores the click id in (the default). */
+const COOKIE = 'click_id';
+
+/** The built clicktrail/server and its Node adapters (dist/server/index.js and node.js). */
+const loadServerModule = async () => {
+  const load = (name) => import(pathToFileURL(join(ROOT, 'dist', 'server', name)).href);
+  try {
+    return await Promise.all([load('index.js'), load('node.js')]);
+  } catch (error) {
+    throw new Error(
+      `the demo runs on the built server module: run 'npx rollup -c' (npm start does) first (${error.message})`,
+    );
+  }
+};
+
+/**
+ * Starts the site, the demo server and the tracker. `port` is the site's (default $PORT or 8080, the next free one
+ * when taken; 0 = any); `https: { key, cert }` serves the site over TLS; `host` is the name printed in URLs;
+ * `log` receives each line worth showing (default console.log). Resolves to `{ urls, port, state, close }`.
+ */
+export const startDemo = async (options = {}) => {
+  const log = options.log ?? ((line) => console.log(line));
+  const port = options.port ?? (Number(process.env.PORT) || 8080);
+  const host = options.host ?? 'localhost';
+  const secret = options.secret ?? DEMO_WEBHOOK_SECRET;
+  const [server, node] = await loadServerModule();
+
+  const tracker = createTracker();
+  const state = { postbacks: [], events: [], tracker };
+  const servers = [tracker.server];
+  try {
+    const trackerUrl = `http://${HOST}:${await listen(tracker.server, 0)}`;
+
+    const api = createHttpServer(
+      webhookHandler({ server, node, secret, rules: demoRules(trackerUrl), state, log }),
+    );
+    servers.push(api);
+    const webhookUrl = `http://${HOST}:${await listen(api, 0)}/webhooks/stripe`;
+
+    const mounts = [
+      { prefix: '/dist/', dir: join(ROOT, 'dist') },
+      {
+        prefix: '/vendor/js-cookie.mjs',
+        dir: join(ROOT, 'node_modules', 'js-cookie', 'dist', 'js.cookie.mjs'),
+      },
+      { prefix: '/demo/', dir: join(ROOT, 'examples', 'demo', 'pages') },
+      { prefix: '/', dir: join(ROOT, 'examples', 'shop') },
+    ];
+    const handler = siteHandler({
+      mounts,
+      state,
+      readClickData: server.readClickData,
+      cookie: COOKIE,
+      webhookUrl,
+      secret,
+    });
+    const site = options.https ? createHttpsServer(options.https, handler) : createHttpServer(handler);
+    servers.push(site);
+    const sitePort = await listen(site, port);
+    const origin = `${options.https ? 'https' : 'http'}://${host}:${sitePort}`;
+
+    const urls = {
+      landing: `${origin}/?${COOKIE}=demo123`,
+      pricing: `${origin}/pricing.html`,
+      demo: `${origin}/demo/`,
+      report: `${origin}/demo/report`,
+      site: `${origin}/`,
+      webhook: webhookUrl,
+      tracker: `${trackerUrl}/received`,
+    };
+    log(`clicktrail demo running (Ctrl-C to stop)
+
+  1. land from an affiliate link   ${urls.landing}
+  2. see the links carry the id    ${urls.pricing}
+  3. simulate a Stripe purchase    ${urls.demo}
+  4. postbacks report              ${urls.report}
+
+  demo server (Stripe webhook)     ${urls.webhook}
+  stand-in tracker (received)      ${urls.tracker}
+`);
+    return {
+      urls,
+      port: sitePort,
+      state,
+      close: () => Promise.all(servers.map(close)).then(() => undefined),
+    };
+  } catch (error) {
+    await Promise.all(servers.map(close));
+    throw error;
+  }
+};
+
+/** Reads `--port N` and `--host NAME` (npm start -- --port 3000). */
+const cliOptions = (argv) => {
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--port') {
+      const port = argv[++i];
+      if (!/^\d+$/.test(port ?? '') || Number(port) > 65535)
+        throw new Error(`--port must be a port number, got '${port}'`);
+      options.port = Number(port);
+    } else if (argv[i] === '--host') options.host = argv[++i];
+  }
+  return options;
+};
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const demo = await startDemo(cliOptions(process.argv.slice(2)));
+    const stop = async () => {
+      console.log('\nstopping the demo…');
+      await demo.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    console.error(`clicktrail demo: ${error.message}`);
+    process.exit(1);
+  }
+}

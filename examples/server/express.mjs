@@ -1,0 +1,50 @@
+// Express (documentation-grade: Express is not a dependency of this repo; `npm i express` to run it).
+//   STRIPE_WEBHOOK_SECRET=whsec_… node examples/server/express.mjs
+
+import { createDispatcher, readClickData } from 'clicktrail/server';
+import { clickIdMiddleware, nodeWebhookHandler } from 'clicktrail/server/node';
+import express from 'express';
+
+const app = express();
+const dispatch = createDispatcher({
+  rules: [
+    {
+      id: 'network',
+      url: 'https://tracker.example/postback?clickid={affS1}&sum={payout}&cur={currency}',
+      method: 'POST',
+    },
+  ],
+  throwOnFailure: true,
+});
+
+// 1. The webhook comes BEFORE express.json(): Stripe signs the raw bytes, a parsed body can never verify.
+//    (Or mount it with express.raw({ type: 'application/json' }); the handler takes the Buffer from req.body.)
+app.post(
+  '/api/stripe',
+  nodeWebhookHandler({
+    secret: process.env.STRIPE_WEBHOOK_SECRET,
+    onConversion: (conversion) => dispatch(conversion),
+  }),
+);
+
+// 2. Server-side capture: landing requests with ?click_id= get cookies that outlive Safari's 7-day cap on JS cookies.
+app.use(clickIdMiddleware({ params: ['click_id', 'affS1'], keep: ['affid', 'sub1'] }));
+app.use(express.json());
+
+// 3. Your own checkout: read what the browser (or the middleware) stored and dispatch the conversion yourself.
+app.post('/api/orders', async (req, res) => {
+  const click = readClickData(req.headers.cookie);
+  const order = { id: `ord_${Date.now()}`, total: Number(req.body.total ?? 0), currency: 'EUR' };
+  if (click) {
+    await dispatch({
+      clickId: click.id,
+      transactionId: order.id,
+      amount: order.total,
+      currency: order.currency,
+      params: click.params,
+    });
+  }
+  res.json({ order, attributed: Boolean(click) });
+});
+
+app.listen(3000, () => console.log('http://localhost:3000/?click_id=demo-123'));

@@ -1,0 +1,62 @@
+import { describe, expect, it, vi } from 'vitest';
+import { capture } from '../../src/browser/capture';
+
+const quiet = () => {};
+
+describe('capture', () => {
+  it('takes the first listed param that is present and remembers its name', () => {
+    expect(capture('?affS1=b&click_id=a', ['click_id', 'affS1'], [], quiet)).toEqual({
+      id: 'a',
+      src: 'click_id',
+      params: {},
+    });
+    expect(capture('?sub1=c&affS1=b', ['click_id', 'affS1', 'sub1'], [], quiet)?.src).toBe('affS1');
+  });
+
+  it('captures nothing without a click id, even when kept params are present', () => {
+    expect(capture('?affid=101', ['click_id'], ['affid'], quiet)).toBeUndefined();
+    expect(capture('', ['click_id'], [], quiet)).toBeUndefined();
+  });
+
+  it('keeps the listed entry params beside the id, decoded', () => {
+    expect(
+      capture(
+        '?click_id=x1&affid=101&utm_campaign=spring+sale&other=1',
+        ['click_id'],
+        ['affid', 'utm_campaign', 'gone'],
+        quiet,
+      )?.params,
+    ).toEqual({ affid: '101', utm_campaign: 'spring sale' });
+  });
+
+  it('refuses empty, too long, whitespace and control-character ids and falls through to the next param', () => {
+    const log = vi.fn();
+    for (const bad of ['', '%20a', 'a%20b', 'a%0Ab', 'a%00', 'x'.repeat(257), 'a%E2%80%A8b']) {
+      const got = capture(`?click_id=${bad}&affS1=good`, ['click_id', 'affS1'], [], log);
+      expect(got).toEqual({ id: 'good', src: 'affS1', params: {} });
+    }
+    expect(capture('?click_id', ['click_id'], [], quiet)).toBeUndefined();
+    expect(log).toHaveBeenCalledWith('refused', 'click_id', 'a b');
+  });
+
+  it('accepts an id of exactly 256 characters', () => {
+    expect(capture(`?click_id=${'x'.repeat(256)}`, ['click_id'], [], quiet)?.id).toHaveLength(256);
+  });
+
+  it('refuses malformed percent-encoding without throwing', () => {
+    expect(capture('?click_id=%E0%A4%A', ['click_id'], [], quiet)).toBeUndefined();
+    expect(capture('?click_id=ok&affid=%ZZ', ['click_id'], ['affid'], quiet)?.params).toEqual({});
+  });
+
+  it('lets kept values hold inner spaces but not control characters', () => {
+    expect(capture('?click_id=a&k=a%20b&c=a%07', ['click_id'], ['k', 'c'], quiet)?.params).toEqual({
+      k: 'a b',
+    });
+  });
+
+  it('logs what it captured', () => {
+    const log = vi.fn();
+    capture('?click_id=abc', ['click_id'], [], log);
+    expect(log).toHaveBeenCalledWith('captured', 'click_id', 'abc');
+  });
+});

@@ -1,0 +1,371 @@
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import type { Log } from '../../src/browser/log';
+import { carry } from '../../src/browser/observe';
+import type { LinkContext } from '../../src/browser/options';
+import { toStripeReference } from '../../src/core/stripe-ref';
+
+let context: LinkContext;
+let log: Mock<Log>;
+let stop: (() => void) | undefined;
+const start = (): void => {
+  stop = carry(() => context, log);
+};
+const html = (markup: string): void => {
+  document.body.innerHTML = markup;
+};
+const $ = <T extends Element = HTMLAnchorElement>(sel: string): T => document.querySelector(sel) as T;
+const $$ = (sel: string): Element[] => [...document.querySelectorAll(sel)];
+
+/**
+ * Runs a DOM change and resolves once carry's observer has seen it: an observer created after carry's is notified
+ * after it in the same delivery, so when this one fires carry's callback has finished.
+ */
+const change = (mutate: () => void): Promise<void> =>
+  new Promise((resolve) => {
+    const probe = new MutationObserver(() => {
+      probe.disconnect();
+      resolve();
+    });
+    probe.observe(document, { childList: true, subtree: true, attributes: true });
+    mutate();
+  });
+
+beforeEach(() => {
+  // A click that navigated would change the page every later test resolves links against.
+  expect(location.href).toBe('http://localhost:3000/');
+  context = {
+    id: 'abc123',
+    params: { affid: '101', campaign: 'spring sale' },
+    param: 'click_id',
+    stripeHosts: ['buy.stripe.com', 'pay.example.com'],
+    placeholder: '--CLICK-ID--',
+    linkDomains: ['other.com'],
+  };
+  log = vi.fn<Log>();
+  html('');
+});
+afterEach(() => {
+  stop?.();
+  stop = undefined;
+});
+
+describe('links', () => {
+  it('decorates the links already in the document', () => {
+    html(`
+      <a id="s" href="https://buy.stripe.com/test_1?x=1#f">buy</a>
+      <a id="c" href="https://pay.example.com/b/2">buy</a>
+      <a id="o" href="https://www.other.com/p">other</a>
+      <a id="p" href="/signup?ref=--CLICK-ID--">signup</a>
+      <map><area id="m" href="https://buy.stripe.com/3"></map>`);
+    start();
+    expect($('#s').getAttribute('href')).toBe(
+      'https://buy.stripe.com/test_1?x=1&client_reference_id=abc123#f',
+    );
+    expect($('#c').getAttribute('href')).toBe('https://pay.example.com/b/2?client_reference_id=abc123');
+    expect($('#o').getAttribute('href')).toBe('https://www.other.com/p?click_id=abc123');
+    expect($('#p').getAttribute('href')).toBe('/signup?ref=abc123');
+    expect($('#m').getAttribute('href')).toBe('https://buy.stripe.com/3?client_reference_id=abc123');
+  });
+
+  it('never touches other schemes, other hosts or same-site links', () => {
+    const untouched = [
+      'mailto:a@other.com?s=--CLICK-ID--',
+      'tel:+15550100',
+      'javascript:void(0)',
+      'https://evil.net/',
+      '/pricing',
+      '#top',
+      'https://buy.stripe.com.evil.net/a',
+    ];
+    html(untouched.map((h) => `<a href="${h}">x</a>`).join(''));
+    start();
+    expect($$('a').map((a) => a.getAttribute('href'))).toEqual(untouched);
+  });
+
+  it('decorates links added later, in nested subtrees, and only those', async () => {
+    html('<a id="same" href="/x">same</a>');
+    start();
+    const box = document.createElement('div');
+    box.innerHTML =
+      '<p><a href="https://buy.stripe.com/a">a</a><span><a href="https://other.com">b</a></span></p>';
+    await change(() => document.body.append(box));
+    expect($$('div a').map((a) => a.getAttribute('href'))).toEqual([
+      'https://buy.stripe.com/a?client_reference_id=abc123',
+      'https://other.com?click_id=abc123',
+    ]);
+    const single = document.createElement('a');
+    single.href = 'https://buy.stripe.com/b';
+    await change(() => document.body.append(single));
+    expect(single.getAttribute('href')).toBe('https://buy.stripe.com/b?client_reference_id=abc123');
+    expect($('#same').getAttribute('href')).toBe('/x');
+  });
+
+  it('decorates a link whose href changes later, and again after each change', async () => {
+    html('<a href="/pricing">go</a>');
+    start();
+    const a = $('a');
+    await change(() => a.setAttribute('href', 'https://buy.stripe.com/a'));
+    expect(a.getAttribute('href')).toBe('https://buy.stripe.com/a?client_reference_id=abc123');
+    await change(() => {
+      a.href = 'https://buy.stripe.com/b#x';
+    });
+    expect(a.getAttribute('href')).toBe('https://buy.stripe.com/b?client_reference_id=abc123#x');
+  });
+
+  it('looks only at what was added, never the whole document again', async () => {
+    html(Array.from({ length: 50 }, (_, i) => `<a href="https://buy.stripe.com/${i}">${i}</a>`).join(''));
+    start();
+    const whole = vi.spyOn(document, 'querySelectorAll');
+    const seen = vi.spyOn(Element.prototype, 'matches');
+    const box = document.createElement('div');
+    box.innerHTML = '<a href="https://buy.stripe.com/new">n</a><b></b>';
+    await change(() => document.body.append(box));
+    expect(whole).not.toHaveBeenCalled();
+    // The added div, its one link, and the parent the record names; not the 50 links already there.
+    expect(seen.mock.contexts.filter((e) => e instanceof HTMLAnchorElement)).toHaveLength(1);
+    whole.mockRestore();
+    seen.mockRestore();
+    expect($('div a').getAttribute('href')).toBe('https://buy.stripe.com/new?client_reference_id=abc123');
+  });
+
+  it('settles: its own edits do not feed the observer again', async () => {
+    html('');
+    start();
+    const a = document.createElement('a');
+    a.href = 'https://buy.stripe.com/a';
+    const seen: MutationRecord[] = [];
+    const spy = new MutationObserver((r) => seen.push(...r));
+    spy.observe(document, { subtree: true, attributes: true });
+    await change(() => document.body.append(a));
+    await change(() => document.body.append(document.createElement('i')));
+    spy.disconnect();
+    // One href edit by carry, not a loop of them.
+    expect(seen.filter((r) => r.target === a)).toHaveLength(1);
+  });
+
+  it('does nothing without a click id, and decorates on click once one exists (the last line of defence)', async () => {
+    context = { ...context, id: undefined };
+    html('<a href="https://buy.stripe.com/a"><span>buy</span></a>');
+    start();
+    const a = $('a');
+    expect(a.getAttribute('href')).toBe('https://buy.stripe.com/a');
+    context = { ...context, id: 'late' };
+    let seenAtClick = '';
+    a.addEventListener('click', (e) => {
+      seenAtClick = a.getAttribute('href')!;
+      e.preventDefault();
+    });
+    $('span').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
+    expect(seenAtClick).toBe('https://buy.stripe.com/a?client_reference_id=late');
+  });
+
+  it('decorates on middle click and inside an open shadow root', () => {
+    context = { ...context, id: undefined };
+    html('<a id="m" href="https://other.com/">m</a><div id="host"></div>');
+    start();
+    const root = $('#host').attachShadow({ mode: 'open' });
+    root.innerHTML = '<a href="https://buy.stripe.com/s">s</a>';
+    context = { ...context, id: 'late' };
+    $('#m').dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 }));
+    expect($('#m').getAttribute('href')).toBe('https://other.com/?click_id=late');
+    const inner = root.querySelector('a')!;
+    inner.addEventListener('click', (e) => e.preventDefault());
+    inner.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
+    expect(inner.getAttribute('href')).toBe('https://buy.stripe.com/s?client_reference_id=late');
+  });
+
+  it('never throws into the page: odd elements, odd hrefs, a failing context', async () => {
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent) => errors.push(e.error);
+    window.addEventListener('error', onError);
+    html(`
+      <a href="http://[::1">bad</a><a href="">empty</a><a href="%">pct</a>
+      <svg><a href="https://buy.stripe.com/svg"><text>s</text></a></svg>
+      <link rel="x" href="https://buy.stripe.com/l">`);
+    start();
+    await change(() => $('link').setAttribute('href', 'https://buy.stripe.com/l2'));
+    expect($('link').getAttribute('href')).toBe('https://buy.stripe.com/l2');
+    expect($$('a').map((a) => a.getAttribute('href'))).toEqual([
+      'http://[::1',
+      '',
+      '%',
+      'https://buy.stripe.com/svg',
+    ]);
+    const broken = () => {
+      throw new Error('context');
+    };
+    stop!();
+    stop = carry(() => {
+      if (document.body.dataset.broken) broken();
+      return context;
+    }, log);
+    document.body.dataset.broken = '1';
+    await change(() =>
+      document.body.append(Object.assign(document.createElement('a'), { href: 'https://other.com/' })),
+    );
+    document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    window.removeEventListener('error', onError);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('stop()', () => {
+  it('disconnects the observer and the click handler', async () => {
+    html('<a id="a" href="/x">x</a>');
+    start();
+    stop!();
+    const added = Object.assign(document.createElement('a'), { href: 'https://buy.stripe.com/late' });
+    await change(() => document.body.append(added));
+    expect(added.getAttribute('href')).toBe('https://buy.stripe.com/late');
+    await change(() => $('#a').setAttribute('href', 'https://other.com/'));
+    expect($('#a').getAttribute('href')).toBe('https://other.com/');
+    $('#a').addEventListener('click', (e) => e.preventDefault());
+    $('#a').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect($('#a').getAttribute('href')).toBe('https://other.com/');
+  });
+});
+
+// Stand-ins for Stripe's elements: like the real ones, they read client-reference-id when they connect.
+const connections: { tag: string; el: Element; ref: string | null }[] = [];
+const recorder = (tag: string) =>
+  class extends HTMLElement {
+    connectedCallback(): void {
+      connections.push({ tag, el: this, ref: this.getAttribute('client-reference-id') });
+    }
+  };
+const TAGS = ['stripe-buy-button', 'stripe-pricing-table'];
+
+describe('Stripe buy button and pricing table', () => {
+  beforeEach(() => {
+    connections.length = 0;
+  });
+
+  it('in the HTML before Stripe defines the tags: get the id in place, read it when they upgrade', () => {
+    html(`${TAGS.map((t) => `<${t} buy-button-id="b" publishable-key="pk_test_1"></${t}>`).join('')}`);
+    const before = TAGS.map((t) => $(t));
+    start();
+    expect(TAGS.map((t) => $(t))).toEqual(before);
+    expect(before.map((e) => e.getAttribute('client-reference-id'))).toEqual(['abc123', 'abc123']);
+    for (const t of TAGS) customElements.define(t, recorder(t));
+    expect(connections.map((c) => [c.tag, c.ref])).toEqual(TAGS.map((t) => [t, 'abc123']));
+  });
+
+  it('already rendered when the snippet runs: re-inserted once, so they read the id', () => {
+    html(TAGS.map((t) => `<${t}></${t}>`).join(''));
+    expect(connections.map((c) => c.ref)).toEqual([null, null]);
+    start();
+    const now = TAGS.map((t) => $$(t));
+    expect(now.map((l) => l.length)).toEqual([1, 1]);
+    expect(connections.slice(2).map((c) => [c.tag, c.ref])).toEqual(TAGS.map((t) => [t, 'abc123']));
+    expect(
+      now.map(([e]) => e!.isConnected && connections.some((c) => c.el === e && c.ref === 'abc123')),
+    ).toEqual([true, true]);
+  });
+
+  it('inserted later: end up rendered with the id, at the same place, re-inserted only once', async () => {
+    html('<main><p id="before"></p><p id="after"></p></main>');
+    start();
+    const el = document.createElement('stripe-pricing-table');
+    el.setAttribute('pricing-table-id', 'prctbl_1');
+    await change(() => $('#after').before(el));
+    const live = $$('stripe-pricing-table');
+    expect(live).toHaveLength(1);
+    expect(live[0]!.previousElementSibling?.id).toBe('before');
+    expect(live[0]!.getAttribute('pricing-table-id')).toBe('prctbl_1');
+    expect(connections.map((c) => c.ref)).toEqual([null, 'abc123']);
+    await change(() => document.body.append(document.createElement('i')));
+    await change(() => $('main').append(document.createElement('b')));
+    expect(connections).toHaveLength(2);
+  });
+
+  it('keep a client-reference-id the page set, and are left alone when stripe is off', async () => {
+    start();
+    const own = document.createElement('stripe-buy-button');
+    own.setAttribute('client-reference-id', 'user_42');
+    await change(() => document.body.append(own));
+    expect($$('stripe-buy-button')).toEqual([own]);
+    expect(own.getAttribute('client-reference-id')).toBe('user_42');
+    stop!();
+    context = { ...context, stripeHosts: [] };
+    html('<stripe-pricing-table></stripe-pricing-table><a href="https://buy.stripe.com/a">a</a>');
+    start();
+    expect($('stripe-pricing-table').hasAttribute('client-reference-id')).toBe(false);
+    expect($('a').getAttribute('href')).toBe('https://buy.stripe.com/a');
+  });
+
+  it('get the ct64_ form of an id Stripe would drop, and nothing (logged) for one too long', () => {
+    context = { ...context, id: 'a.b c' };
+    html('<stripe-buy-button></stripe-buy-button>');
+    start();
+    expect($('stripe-buy-button').getAttribute('client-reference-id')).toBe(toStripeReference('a.b c'));
+    stop!();
+    context = { ...context, id: '.'.repeat(180) };
+    html('<stripe-buy-button></stripe-buy-button><a href="https://buy.stripe.com/a">a</a>');
+    start();
+    expect($('stripe-buy-button').hasAttribute('client-reference-id')).toBe(false);
+    expect($('a').getAttribute('href')).toBe('https://buy.stripe.com/a');
+    expect(log).toHaveBeenCalled();
+  });
+});
+
+describe('forms marked data-clicktrail', () => {
+  const fields = (f: HTMLFormElement) =>
+    [...f.querySelectorAll('input')].map((i) => [i.type, i.name, i.value] as [string, string, string]);
+
+  it('get hidden inputs with the click id and the kept params; other forms get nothing', () => {
+    html('<form id="m" data-clicktrail action="/signup"><input name="email"></form><form id="u"></form>');
+    start();
+    expect(fields($('#m'))).toEqual([
+      ['text', 'email', ''],
+      ['hidden', 'click_id', 'abc123'],
+      ['hidden', 'affid', '101'],
+      ['hidden', 'campaign', 'spring sale'],
+    ]);
+    expect(fields($('#u'))).toEqual([]);
+    const data = new FormData($('#m') as HTMLFormElement);
+    expect(data.get('campaign')).toBe('spring sale');
+  });
+
+  it('never duplicate a field, ours or the page’s, however often they are seen', async () => {
+    html('<form data-clicktrail><input name="affid" value="own"></form>');
+    start();
+    const f = $<HTMLFormElement>('form');
+    await change(() => f.append(document.createElement('input')));
+    await change(() => f.setAttribute('data-x', '1'));
+    stop!();
+    start();
+    expect(fields(f).filter(([, n]) => n === 'affid')).toEqual([['text', 'affid', 'own']]);
+    expect(fields(f).filter(([, n]) => n === 'click_id')).toHaveLength(1);
+  });
+
+  it('get their inputs when added later, back when removed, and on submit at the latest', async () => {
+    context = { ...context, params: {} };
+    start();
+    const f = Object.assign(document.createElement('form'), { innerHTML: '<button>go</button>' });
+    f.setAttribute('data-clicktrail', '');
+    await change(() => document.body.append(f));
+    expect(fields(f)).toEqual([['hidden', 'click_id', 'abc123']]);
+    await change(() => f.querySelector('input')!.remove());
+    expect(fields(f)).toEqual([['hidden', 'click_id', 'abc123']]);
+    stop!();
+    context = { ...context, id: undefined };
+    start();
+    f.querySelector('input')!.remove();
+    context = { ...context, id: 'late' };
+    f.addEventListener('submit', (e) => e.preventDefault());
+    f.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    expect(fields(f)).toEqual([['hidden', 'click_id', 'late']]);
+  });
+
+  it('hold hostile values as plain values, never markup', () => {
+    context = { ...context, id: '"><img src=x onerror=alert(1)>', params: { 'a"b': '<b>x</b>' } };
+    html('<form data-clicktrail></form>');
+    start();
+    expect($('img')).toBeNull();
+    expect($('b')).toBeNull();
+    expect(fields($('form'))).toEqual([
+      ['hidden', 'click_id', '"><img src=x onerror=alert(1)>'],
+      ['hidden', 'a"b', '<b>x</b>'],
+    ]);
+  });
+});

@@ -1,0 +1,191 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { now, store } from '../../src/browser/storage';
+import type { ClickData } from '../../src/core/cookie-format';
+import { installJar, type Jar, rawCookie, setUrl } from './jar';
+
+const quiet = () => {};
+let jar: Jar;
+const data = (id = 'abc', exp = now() + 3600): ClickData => ({
+  id,
+  src: 'click_id',
+  exp,
+  params: { affid: '101' },
+});
+const cookie = (name: string) => jar.cookies().find((c) => c.name === name);
+const mirror = () => JSON.parse(localStorage.getItem('click_id') as string);
+
+beforeEach(() => {
+  setUrl('https://shop.example.co.uk/');
+  jar = installJar('shop.example.co.uk');
+  localStorage.clear();
+});
+afterEach(() => {
+  jar.restore();
+  vi.restoreAllMocks();
+});
+
+describe('save', () => {
+  it('writes the id and data cookies on the widest domain with the contract attributes, and the mirror', () => {
+    const d = data();
+    store('click_id', 365, 'auto', quiet)._save(d);
+    expect(cookie('click_id')).toMatchObject({ value: 'abc', domain: 'example.co.uk' });
+    const c = cookie('click_id_data');
+    expect(c?.value).toBe(`ct_src=click_id&ct_exp=${d.exp}&affid=101`);
+    expect(c?.attrs).toEqual({
+      path: '/',
+      domain: 'example.co.uk',
+      expires: new Date(d.exp * 1000).toUTCString(),
+      samesite: 'Lax',
+      secure: true,
+    });
+    expect(mirror()).toEqual(d);
+  });
+
+  it('leaves Secure off on http and uses an explicit domain or host-only as told', () => {
+    setUrl('http://shop.example.co.uk/');
+    store('click_id', 365, 'shop.example.co.uk', quiet)._save(data());
+    expect(cookie('click_id')?.attrs).not.toHaveProperty('secure');
+    expect(cookie('click_id')?.domain).toBe('shop.example.co.uk');
+    jar.wipe();
+    store('click_id', 365, false, quiet)._save(data());
+    expect(cookie('click_id')?.attrs).not.toHaveProperty('domain');
+    expect(cookie('click_id')?.domain).toBe('');
+  });
+
+  it('logs where it stored, and when the cookie did not stick', () => {
+    const log = vi.fn();
+    store('click_id', 365, 'auto', log)._save(data());
+    expect(log).toHaveBeenCalledWith('stored', 'example.co.uk');
+    jar.wipe();
+    store('click_id', 365, 'other.com', log)._save(data());
+    expect(log).toHaveBeenCalledWith('cookie blocked', 'other.com');
+  });
+
+  it('encodes the data cookie twice-safe: values with & = % ; survive the round trip', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    const d = { ...data('a;b=c%'), params: { q: 'x&y=z;%', 'we ird': 'v' } };
+    s._save(d);
+    expect(
+      jar.writes.filter((w) => w.startsWith('click_id')).every((w) => w.split(';').length === 5 + 1),
+    ).toBe(true);
+    localStorage.clear();
+    expect(s._load(false)).toEqual(d);
+  });
+});
+
+describe('load and repair', () => {
+  it('prefers the cookie (shared across subdomains) and refreshes a mirror holding another click', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    s._save(data('new'));
+    localStorage.setItem('click_id', JSON.stringify(data('old')));
+    expect(s._load(true)?.id).toBe('new');
+    expect(mirror().id).toBe('new');
+  });
+
+  it('rewrites the cookies from the mirror with the remaining lifetime', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    const d = data('abc', now() + 1000);
+    s._save(d);
+    jar.wipe();
+    expect(s._load(true)).toEqual(d);
+    expect(cookie('click_id')).toMatchObject({ value: 'abc', domain: 'example.co.uk' });
+    expect(cookie('click_id')?.attrs.expires).toBe(new Date(d.exp * 1000).toUTCString());
+    expect(cookie('click_id_data')?.value).toContain('affid=101');
+  });
+
+  it('rewrites the mirror from the cookies', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    const d = data();
+    s._save(d);
+    localStorage.clear();
+    expect(s._load(true)).toEqual(d);
+    expect(mirror()).toEqual(d);
+  });
+
+  it('repairs nothing while consent is pending', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    s._save(data());
+    localStorage.clear();
+    const n = jar.writes.length;
+    expect(s._load(false)?.id).toBe('abc');
+    expect(localStorage.getItem('click_id')).toBeNull();
+    expect(jar.writes.length).toBe(n);
+  });
+
+  it('accepts an id cookie a server wrote alone, with a fresh lifetime', () => {
+    rawCookie('click_id=srv1; path=/');
+    const d = store('click_id', 30, 'auto', quiet)._load(true);
+    expect(d).toMatchObject({ id: 'srv1', src: '', params: {} });
+    expect(d!.exp).toBeGreaterThanOrEqual(now() + 30 * 86400 - 1);
+    expect(mirror().id).toBe('srv1');
+  });
+
+  it('ignores and removes expired data', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    localStorage.setItem('click_id', JSON.stringify(data('old', now() - 1)));
+    expect(s._load(true)).toBeUndefined();
+    expect(localStorage.getItem('click_id')).toBeNull();
+    rawCookie('click_id=old; domain=example.co.uk');
+    rawCookie(`click_id_data=ct_src=click_id&ct_exp=${now() - 5}; domain=example.co.uk`);
+    expect(s._load(true)).toBeUndefined();
+    expect(jar.cookies()).toEqual([]);
+  });
+
+  it('ignores an invalid id in either place', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    localStorage.setItem('click_id', JSON.stringify({ ...data(), id: 'a b' }));
+    rawCookie('click_id=%00x');
+    expect(s._load(false)).toBeUndefined();
+    localStorage.setItem('click_id', '{not json');
+    expect(s._load(true)).toBeUndefined();
+  });
+
+  it('reads nothing and writes nothing when there is nothing', () => {
+    expect(store('click_id', 365, 'auto', quiet)._load(true)).toBeUndefined();
+    expect(jar.writes).toEqual([]);
+  });
+});
+
+describe('clear', () => {
+  it('removes both cookies on the written domain and host-only, and the mirror', () => {
+    const s = store('click_id', 365, 'auto', quiet);
+    s._save(data());
+    rawCookie('click_id=hostonly');
+    s._clear();
+    expect(jar.cookies()).toEqual([]);
+    expect(localStorage.getItem('click_id')).toBeNull();
+  });
+});
+
+describe('hostile environments', () => {
+  it('survives document.cookie throwing: the mirror still works', () => {
+    jar.restore();
+    jar = installJar('shop.example.co.uk', { blocked: true });
+    const log = vi.fn();
+    const s = store('click_id', 365, 'auto', log);
+    expect(() => s._save(data())).not.toThrow();
+    expect(s._load(true)?.id).toBe('abc');
+    expect(() => s._clear()).not.toThrow();
+    expect(localStorage.getItem('click_id')).toBeNull();
+  });
+
+  it('survives a localStorage getter that throws (Safari private mode, sandboxed iframes)', () => {
+    vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    const s = store('click_id', 365, 'auto', quiet);
+    expect(() => s._save(data())).not.toThrow();
+    expect(s._load(true)?.id).toBe('abc');
+    expect(() => s._clear()).not.toThrow();
+    expect(jar.cookies()).toEqual([]);
+  });
+
+  it('survives setItem throwing QuotaExceededError', () => {
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    const s = store('click_id', 365, 'auto', quiet);
+    expect(() => s._save(data())).not.toThrow();
+    expect(cookie('click_id')?.value).toBe('abc');
+  });
+});

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isValidClickId, isValidValue, MAX_VALUE_LENGTH } from '../../src/core/click-id';
+
+// Plain characters mixed with every kind the rule must catch, so long and hostile strings both come up often.
+const CHARS = fc.constantFrom(
+  'a',
+  'Z',
+  '9',
+  'é',
+  '€',
+  ';',
+  '%',
+  ' ',
+  '\t',
+  '\n',
+  '\u0000',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  '\u3000',
+);
+
+describe('isValidClickId', () => {
+  it('accepts ordinary ids', () => {
+    for (const id of [
+      'abc',
+      '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      'a;b=c',
+      'ü€',
+      'x'.repeat(MAX_VALUE_LENGTH),
+    ]) {
+      expect(isValidClickId(id)).toBe(true);
+    }
+  });
+
+  it('refuses empty, too long, whitespace, control characters and non-strings', () => {
+    const bad = [
+      '',
+      'x'.repeat(MAX_VALUE_LENGTH + 1),
+      'a b',
+      ' a',
+      'a\t',
+      'a\nb',
+      'a\u0000',
+      'a\u007f',
+      'a\u0085',
+    ];
+    for (const v of [...bad, 'a\u00a0b', 'a\u2028b', 'a\u3000b', '\ufeffa', undefined, null, 1, {}, ['a']]) {
+      expect(isValidClickId(v)).toBe(false);
+    }
+  });
+
+  it('holds for every string: valid ids have no whitespace/control and fit the length', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: CHARS, maxLength: 300 }), (s) => {
+        const ok = s.length > 0 && s.length <= MAX_VALUE_LENGTH && !/[\s\u0000-\u001f\u007f-\u009f]/.test(s);
+        expect(isValidClickId(s)).toBe(ok);
+      }),
+    );
+  });
+});
+
+describe('isValidValue', () => {
+  it('allows inner spaces but not surrounding ones or controls', () => {
+    expect(isValidValue('spring sale')).toBe(true);
+    for (const v of [' spring', 'sale ', 'a\tb', 'a\u0007', '', 'x'.repeat(257), 5])
+      expect(isValidValue(v)).toBe(false);
+  });
+
+  it('accepts every valid click id', () => {
+    fc.assert(fc.property(fc.string(), (s) => !isValidClickId(s) || isValidValue(s)));
+  });
+});

@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import Cookies from 'js-cookie';
+import { describe, expect, it } from 'vitest';
+import { isValidClickId } from '../../src/core/click-id';
+import { formatData } from '../../src/core/cookie-format';
+import { clickIdCookie, readClickData, readClickId } from '../../src/server/index';
+import { clickIdMiddleware } from '../../src/server/node';
+
+const NOW = Date.UTC(2025, 0, 1);
+const EXP = NOW / 1000 + 365 * 86400;
+const EXPIRES = new Date(EXP * 1000).toUTCString();
+/** The Cookie header a browser would send back for these Set-Cookie values. */
+const cookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split('; ')[0]).join('; ');
+
+describe('clickIdCookie', () => {
+  it('writes the browser side’s two cookies on the registrable domain', () => {
+    expect(
+      clickIdCookie('https://shop.example.co.uk/landing?affS1=a%40b&click_id=&affid=101&utm_source=x', {
+        params: ['click_id', 'affS1'],
+        keep: ['affid', 'missing'],
+        now: NOW,
+      }),
+    ).toEqual([
+      `click_id=a@b; path=/; expires=${EXPIRES}; domain=example.co.uk; SameSite=Lax; Secure`,
+      `click_id_data=ct_src=affS1&ct_exp=${EXP}&affid=101; path=/; expires=${EXPIRES}; domain=example.co.uk; SameSite=Lax; Secure`,
+    ]);
+  });
+
+  it('picks the domain: public-suffix aware, private suffixes too; host-only for localhost, IPs and domain: false', () => {
+    const domainOf = (url: string, domain?: string | false) =>
+      /domain=([^;]+)/.exec(clickIdCookie(url, { domain })[0])?.[1];
+    expect(domainOf('https://a.b.example.com/?click_id=1')).toBe('example.com');
+    expect(domainOf('https://myshop.github.io/?click_id=1')).toBe('myshop.github.io');
+    expect(domainOf('http://localhost:3000/?click_id=1')).toBeUndefined();
+    expect(domainOf('http://127.0.0.1/?click_id=1')).toBeUndefined();
+    expect(domainOf('https://a.example.com/?click_id=1', false)).toBeUndefined();
+    expect(domainOf('https://a.example.com/?click_id=1', 'a.example.com')).toBe('a.example.com');
+    expect(clickIdCookie('http://localhost/?click_id=1')[0]).not.toMatch(/Secure/);
+  });
+
+  it('writes nothing without a valid click id, or when first-click attribution keeps an existing one', () => {
+    expect(clickIdCookie('https://x.example/?other=1')).toEqual([]);
+    expect(clickIdCookie('https://x.example/?click_id=has%20space')).toEqual([]);
+    expect(clickIdCookie('not a url')).toEqual([]);
+    const existing = cookieHeader(clickIdCookie('https://x.example/?click_id=old', { now: NOW }));
+    expect(
+      clickIdCookie('https://x.example/?click_id=new', {
+        attribution: 'first',
+        cookieHeader: existing,
+        now: NOW,
+      }),
+    ).toEqual([]);
+    expect(
+      clickIdCookie('https://x.example/?click_id=new', {
+        attribution: 'last',
+        cookieHeader: existing,
+        now: NOW,
+      }),
+    ).toHaveLength(2);
+  });
+
+  it('property: no click id or kept value can inject a cookie attribute; values round-trip', () => {
+    const value = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter(isValidClickId);
+    fc.assert(
+      fc.property(value, value, (id, kept) => {
+        const url = `https://shop.example.com/?click_id=${encodeURIComponent(id)}&sub1=${encodeURIComponent(kept)}`;
+        const cookies = clickIdCookie(url, { keep: ['sub1'], now: NOW });
+        for (const c of cookies) {
+          expect(c.split('; ').slice(1)).toEqual([
+            'path=/',
+            `expires=${EXPIRES}`,
+            'domain=example.com',
+            'SameSite=Lax',
+            'Secure',
+          ]);
+          expect(c.split(';')[0]).not.toMatch(/[\s,"\\]/);
+        }
+        // The same bytes js-cookie writes, so either side reads the other's cookies.
+        expect(cookies[0]).toBe(
+          `click_id=${Cookies.converter.write(id, 'click_id')}; ${cookies[0].split('; ').slice(1).join('; ')}`,
+        );
+        expect(readClickData(cookieHeader(cookies), 'click_id', NOW)).toEqual({
+          id,
+          src: 'click_id',
+          exp: EXP,
+          params: { sub1: kept },
+        });
+      }),
+    );
+  });
+});
+
+describe('readClickId / readClickData', () => {
+  const jsCookie = (name: string, value: string) => `${name}=${Cookies.converter.write(value, name)}`;
+
+  it('reads what the browser side (js-cookie) wrote', () => {
+    const exp = Math.floor(Date.now() / 1000) + 86400;
+    const header = [
+      'other=1',
+      jsCookie('tn_click_id', 'abc/é'),
+      jsCookie(
+        'tn_click_id_data',
+        formatData({ src: 'affS1', exp, params: { affid: '101', bad: ' padded ' } }),
+      ),
+    ].join('; ');
+    expect(readClickId(header, 'tn_click_id')).toBe('abc/é');
+    expect(readClickData(header, 'tn_click_id')).toEqual({
+      id: 'abc/é',
+      src: 'affS1',
+      exp,
+      params: { affid: '101' },
+    });
+  });
+
+  it('ignores expired, invalid and missing ids, and malformed encodings', () => {
+    expect(readClickId(undefined)).toBeUndefined();
+    expect(readClickId('click_id=')).toBeUndefined();
+    expect(readClickId('click_id=%E0%A4%A')).toBeUndefined();
+    expect(
+      readClickData(`click_id=x; click_id_data=ct_exp=${NOW / 1000 - 1}`, 'click_id', NOW),
+    ).toBeUndefined();
+    // An id alone (no data cookie) is valid as long as the browser kept it.
+    expect(readClickId('click_id=x')).toBe('x');
+    expect(readClickId('click_id=first; click_id=second')).toBe('first');
+  });
+});
+
+describe('clickIdMiddleware', () => {
+  it('appends both cookies to a Node response and calls next', () => {
+    const headers = new Map<string, unknown>([['set-cookie', 'session=1']]);
+    const res = {
+      statusCode: 200,
+      setHeader: (n: string, v: unknown) => headers.set(n, v),
+      getHeader: (n: string) => headers.get(n),
+      end: () => {},
+    };
+    let nexts = 0;
+    const req = {
+      headers: { host: 'shop.example.com' },
+      url: '/?click_id=z&affid=5',
+      [Symbol.asyncIterator]: async function* () {},
+    };
+    clickIdMiddleware({ keep: ['affid'] })(req, res, () => void nexts++);
+    expect(nexts).toBe(1);
+    const set = headers.get('set-cookie') as string[];
+    expect(set).toHaveLength(3);
+    expect(set[0]).toBe('session=1');
+    expect(set[1]).toMatch(/^click_id=z; path=\/; expires=.*; domain=example\.com; SameSite=Lax$/);
+    expect(set[2]).toMatch(/^click_id_data=ct_src=click_id&ct_exp=\d+&affid=5;/);
+  });
+});

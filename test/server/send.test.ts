@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type Conversion,
+  createDispatcher,
+  type PostbackResult,
+  parseRetryAfter,
+  sendPostback,
+} from '../../src/server/index';
+import { type Behaviour, type Receiver, startReceiver } from './receiver';
+
+let receiver: Receiver | undefined;
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+
+const script =
+  (steps: Behaviour[]) =>
+  (_key: string, n: number): Behaviour =>
+    steps[Math.min(n, steps.length) - 1];
+
+describe('sendPostback against a real receiver', () => {
+  it('retries 500, 429, resets and timeouts, then succeeds once', async () => {
+    receiver = await startReceiver(
+      script([{ status: 500 }, { status: 429 }, 'reset', 'hang', { status: 200 }]),
+    );
+    const r = await sendPostback(`${receiver.url}/pb?k=a`, {
+      retries: 4,
+      timeoutMs: 100,
+      backoffMs: 1,
+      maxDelayMs: 5,
+    });
+    expect(r).toMatchObject({ ok: true, outcome: 'sent', status: 200, attempts: 5, method: 'GET' });
+    expect(r.error).toBeUndefined();
+    expect(receiver.accepted.get('a')).toBe(1);
+  });
+
+  it('gives up after the retries and says why', async () => {
+    receiver = await startReceiver(() => 'hang');
+    const r = await sendPostback(
+      { url: `${receiver.url}/pb?k=b` },
+      { retries: 1, timeoutMs: 50, backoffMs: 1 },
+    );
+    expect(r).toMatchObject({ ok: false, outcome: 'failed', attempts: 2, error: 'timeout after 50 ms' });
+  });
+
+  it('reports a connection reset as a network error', async () => {
+    receiver = await startReceiver(() => 'reset');
+    const r = await sendPostback(`${receiver.url}/pb?k=c`, { retries: 0 });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/fetch failed|socket|ECONNRESET|other side closed/i);
+  });
+
+  it('does not retry a 4xx other than 408/429', async () => {
+    receiver = await startReceiver(() => ({ status: 404 }));
+    const r = await sendPostback(`${receiver.url}/pb?k=d`, { retries: 3, backoffMs: 1 });
+    expect(r).toMatchObject({ ok: false, status: 404, attempts: 1, error: 'HTTP 404' });
+    expect(receiver.attempts.get('d')).toBe(1);
+  });
+
+  it('honours Retry-After (seconds and HTTP date) and backs off exponentially otherwise', async () => {
+    const date = new Date(Date.now() + 30_000).toUTCString();
+    receiver = await startReceiver(
+      script([
+        { status: 429, headers: { 'retry-after': '2' } },
+        { status: 503, headers: { 'retry-after': date } },
+        { status: 500 },
+        { status: 502 },
+        { status: 200 },
+      ]),
+    );
+    const waits: number[] = [];
+    const r = await sendPostback(`${receiver.url}/pb?k=e`, {
+      retries: 4,
+      backoffMs: 100,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(r).toMatchObject({ ok: true, attempts: 5 });
+    expect(waits[0]).toBe(2000);
+    expect(waits[1]).toBeGreaterThan(20_000);
+    expect(waits[1]).toBeLessThanOrEqual(30_000);
+    // backoff 100·2^(attempt-1) × (0.5 + 0.5/2) after attempts 3 and 4
+    expect(waits.slice(2)).toEqual([300, 600]);
+  });
+
+  it('caps every wait at maxDelayMs', async () => {
+    receiver = await startReceiver(
+      script([{ status: 429, headers: { 'retry-after': '3600' } }, { status: 200 }]),
+    );
+    const waits: number[] = [];
+    await sendPostback(`${receiver.url}/pb?k=f`, { maxDelayMs: 7, sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([7]);
+  });
+
+  it('consumes every response body, so one keep-alive connection serves all requests', async () => {
+    receiver = await startReceiver((_k, n) => ({ status: n % 2 ? 200 : 404, body: 'y'.repeat(200_000) }));
+    for (let i = 0; i < 12; i++) await sendPostback(`${receiver.url}/pb?k=g`, { retries: 0 });
+    expect(receiver.attempts.get('g')).toBe(12);
+    // Unread bodies pin their connection: 12 requests would open 12 sockets. Drained, undici reuses them
+    // (it may open a second one while the first is being returned to the pool).
+    expect(receiver.sockets.size).toBeLessThanOrEqual(2);
+  });
+
+  it('parses Retry-After', () => {
+    expect(parseRetryAfter('5')).toBe(5000);
+    expect(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:00 GMT')),
+    ).toBe(60_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('dispatch under load, with a receiver that fails on purpose', () => {
+  it('1,000 conversions × 2 rules: every postback accepted exactly once despite failures and duplicate dispatches', async () => {
+    // Per postback, a failure pattern picked from its key; "down" outlasts the retries, so only a later dispatch delivers it.
+    const patterns: Behaviour[][] = [
+      [{ status: 200 }],
+      [{ status: 500 }, { status: 200 }],
+      [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }],
+      ['reset', { status: 200 }],
+      [{ status: 503 }, 'reset', { status: 200 }],
+      [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }],
+    ];
+    // One postback in 80 first answers too late: each costs a full timeout, so they are kept few.
+    const hang: Behaviour[] = ['hang', { status: 200 }];
+    const pick = (key: string) => {
+      const h = [...key].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 99991, 7);
+      return h % 80 === 0
+        ? hang
+        : h % 3 === 0
+          ? patterns[0]
+          : patterns[1 + ((h % patterns.length) % (patterns.length - 1))];
+    };
+    receiver = await startReceiver((key, n) => script(pick(key))(key, n));
+    const base = receiver.url;
+    const dispatch = createDispatcher({
+      rules: [
+        { id: 'get', url: `${base}/get?k={transaction_id}-get&c={click_id}&a={amount}` },
+        { id: 'post', url: `${base}/post?k={transaction_id}-post&c={click_id}`, method: 'POST' },
+      ],
+      // The timeout is generous so that a busy machine never times out an answer the receiver did send.
+      sendOptions: { retries: 2, timeoutMs: 1500, backoffMs: 1, maxDelayMs: 3 },
+    });
+    const conversions: Conversion[] = Array.from({ length: 1000 }, (_, i) => ({
+      clickId: `c${i}`,
+      transactionId: `t${i}`,
+      amount: i,
+      currency: 'USD',
+    }));
+    const run = async () => {
+      const results: PostbackResult[] = [];
+      const queue = [...conversions];
+      // 8 workers (a small machine answers 16 parallel local requests far within the timeout); each conversion is dispatched twice at once, as a redelivered webhook would.
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let c = queue.shift(); c; c = queue.shift())
+            results.push(...(await Promise.all([dispatch(c), dispatch(c)])).flat());
+        }),
+      );
+      return results;
+    };
+    // A client timeout on a request the receiver did accept is the one way HTTP itself duplicates (see the docs):
+    // fetch's cold start must not count against the first requests' timeouts, so connections are opened first.
+    await Promise.all(
+      Array.from({ length: 16 }, () => fetch(`${base}/warm?k=warm`).then((r) => r.arrayBuffer())),
+    );
+    receiver.accepted.delete('warm');
+    const first = await run();
+    const failed = first.filter((r) => r.outcome === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(first.filter((r) => r.attempts > 1 && r.ok).length).toBeGreaterThan(500);
+    expect(first.filter((r) => r.outcome === 'sent').length + failed.length).toBe(2000);
+    const second = await run();
+    expect(second.filter((r) => r.outcome === 'sent')).toHaveLength(failed.length);
+    expect(second.filter((r) => r.outcome === 'failed')).toHaveLength(0);
+    const third = await run();
+    expect(third.every((r) => r.outcome === 'duplicate')).toBe(true);
+    expect(receiver.accepted.size).toBe(2000);
+    expect([...receiver.accepted.values()].every((n) => n === 1)).toBe(true);
+    expect(receiver.bodies.get('t7-post')).toBe('k=t7-post&c=c7');
+  }, 120_000);
+});

@@ -1,0 +1,288 @@
+import Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { toStripeReference } from '../../src/core/stripe-ref';
+import {
+  ClickTrailError,
+  conversionFromStripe,
+  currencyExponent,
+  fromMinorUnits,
+  type StripeEvent,
+  StripeSignatureError,
+  verifyStripeEvent,
+} from '../../src/server/index';
+
+const stripe = new Stripe('sk_test_clicktrail');
+const secret = 'whsec_test_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH';
+const now = () => Math.floor(Date.now() / 1000);
+const sign = (payload: string, s = secret, timestamp = now()) =>
+  stripe.webhooks.generateTestHeaderString({ payload, secret: s, timestamp });
+
+const event = {
+  id: 'evt_1',
+  object: 'event',
+  type: 'checkout.session.completed',
+  data: {
+    object: {
+      id: 'cs_test_1',
+      amount_total: 1999,
+      currency: 'usd',
+      client_reference_id: 'clk',
+      payment_status: 'paid',
+    },
+  },
+};
+const compact = JSON.stringify(event);
+const pretty = JSON.stringify(event, null, 2);
+const utf8 = JSON.stringify({
+  ...event,
+  data: { object: { ...event.data.object, customer_details: { name: 'Zoë Łukasz 日本 🎉' } } },
+});
+
+const stripeAccepts = (
+  body: string | Buffer,
+  header: string | undefined,
+  s: string | string[] = secret,
+): boolean => {
+  try {
+    for (const one of [s].flat()) {
+      try {
+        stripe.webhooks.constructEvent(body, header as string, one);
+        return true;
+      } catch {}
+    }
+    return false;
+  } catch {
+    return false;
+  }
+};
+const weAccept = async (
+  body: unknown,
+  header: string | undefined,
+  s: string | string[] = secret,
+  webCrypto = false,
+) => {
+  try {
+    await verifyStripeEvent(body as string, header, s, { webCrypto });
+    return true;
+  } catch (e) {
+    if (!(e instanceof StripeSignatureError)) throw e;
+    return false;
+  }
+};
+
+const rotated = (payload: string) => {
+  const t = now();
+  const old = sign(payload, 'whsec_old_secret', t).split(',')[1];
+  const current = sign(payload, secret, t).split(',')[1];
+  return `t=${t},${old},${current}`;
+};
+
+const vectors: [string, string | Buffer, string | undefined, boolean][] = [
+  ['valid', compact, sign(compact), true],
+  ['valid, as bytes', Buffer.from(compact), sign(compact), true],
+  ['pretty-printed', pretty, sign(pretty), true],
+  ['UTF-8', utf8, sign(utf8), true],
+  ['UTF-8 as bytes', Buffer.from(utf8), sign(utf8), true],
+  ['rotated secret (old v1 first)', compact, rotated(compact), true],
+  ['tampered body', compact.replace('1999', '1990'), sign(compact), false],
+  ['re-serialised pretty body', JSON.stringify(JSON.parse(pretty)), sign(pretty), false],
+  ['tampered UTF-8', utf8.replace('Zoë', 'Zoe'), sign(utf8), false],
+  ['expired', compact, sign(compact, secret, now() - 301), false],
+  ['within tolerance', compact, sign(compact, secret, now() - 200), true],
+  ['wrong secret', compact, sign(compact, 'whsec_other'), false],
+  ['missing header', compact, undefined, false],
+  ['empty header', compact, '', false],
+  ['garbage header', compact, 'garbage', false],
+  ['no timestamp', compact, sign(compact).replace(/^t=\d+,/, ''), false],
+  ['no v1', compact, sign(compact).replace(',v1=', ',v0='), false],
+  ['non-numeric timestamp', compact, sign(compact).replace(/^t=\d+/, 't=abc'), false],
+  ['truncated signature', compact, sign(compact).slice(0, -2), false],
+  [
+    'upper-case hex',
+    compact,
+    sign(compact).replace(/v1=(\w+)/, (_, h: string) => `v1=${h.toUpperCase()}`),
+    false,
+  ],
+  ['empty body', '', sign(''), false],
+];
+
+describe('verifyStripeEvent: parity with stripe.webhooks.constructEvent', () => {
+  it.each(vectors)('%s', async (_, body, header, accepted) => {
+    expect(stripeAccepts(body, header)).toBe(accepted);
+    expect(await weAccept(body, header)).toBe(accepted);
+    expect(await weAccept(body, header, secret, true)).toBe(accepted);
+  });
+
+  it('accepts any of several configured secrets', async () => {
+    const header = sign(compact, 'whsec_second');
+    expect(await weAccept(compact, header, [secret, 'whsec_second'])).toBe(true);
+    expect(await weAccept(compact, header, [secret, 'whsec_third'])).toBe(false);
+  });
+
+  it('returns the parsed event', async () => {
+    expect(await verifyStripeEvent(Buffer.from(utf8), sign(utf8), secret)).toEqual(JSON.parse(utf8));
+    const buf = new TextEncoder().encode(compact).buffer;
+    expect((await verifyStripeEvent(buf, sign(compact), secret)).id).toBe('evt_1');
+  });
+
+  it('honours toleranceSeconds and now', async () => {
+    const header = sign(compact, secret, 1_000_000);
+    await expect(verifyStripeEvent(compact, header, secret, { now: 1_000_100_000 })).resolves.toBeTruthy();
+    await expect(
+      verifyStripeEvent(compact, header, secret, { now: new Date(1_000_400_000) }),
+    ).rejects.toMatchObject({ code: 'timestamp' });
+    await expect(
+      verifyStripeEvent(compact, header, secret, { now: 1_000_400_000, toleranceSeconds: 0 }),
+    ).resolves.toBeTruthy();
+  });
+});
+
+describe('verifyStripeEvent errors', () => {
+  const failure = async (...args: Parameters<typeof verifyStripeEvent>) => {
+    try {
+      await verifyStripeEvent(...args);
+    } catch (e) {
+      return e as StripeSignatureError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('says "pass the raw body" when given a parsed object', async () => {
+    const e = await failure(JSON.parse(compact), sign(compact), secret);
+    expect(e).toBeInstanceOf(StripeSignatureError);
+    expect(e.code).toBe('raw_body');
+    expect(e.message).toMatch(/raw request body/);
+    expect(e.message).toMatch(/express\.raw/);
+    expect(e.message).toMatch(/request\.text\(\)/);
+  });
+
+  it('names the code of each failure, and hints at the raw body on a mismatch', async () => {
+    expect((await failure(compact, null, secret)).code).toBe('header_missing');
+    expect((await failure(compact, 't=1', secret)).code).toBe('header_malformed');
+    expect((await failure(compact, sign(compact, secret, now() - 1000), secret)).code).toBe('timestamp');
+    const e = await failure(compact, sign(compact), `${secret}\n`);
+    expect(e.code).toBe('no_match');
+    expect(e.message).toMatch(/raw body/);
+    expect(e.message).toMatch(/whitespace/);
+  });
+
+  it('never puts the secret or the signature in a message', async () => {
+    const header = sign(compact, 'whsec_other');
+    const e = await failure(compact, header, secret);
+    expect(e.message).not.toContain(secret);
+    expect(e.message).not.toContain(header.split('v1=')[1]);
+  });
+
+  it('a missing secret is a configuration error, not a bad request', async () => {
+    const e = await failure(compact, sign(compact), '  ');
+    expect(e).not.toBeInstanceOf(StripeSignatureError);
+    expect(e).toBeInstanceOf(ClickTrailError);
+    expect(e.code).toBe('stripe_secret');
+  });
+});
+
+const session = (object: Record<string, unknown>, type = 'checkout.session.completed'): StripeEvent => ({
+  id: 'evt_x',
+  type,
+  created: 1_700_000_000,
+  data: {
+    object: {
+      id: 'cs_1',
+      currency: 'usd',
+      amount_total: 1999,
+      payment_status: 'paid',
+      client_reference_id: 'clk-1',
+      ...object,
+    },
+  },
+});
+
+describe('conversionFromStripe', () => {
+  it('turns a paid checkout session into a Conversion', () => {
+    expect(
+      conversionFromStripe(
+        session({
+          customer_details: { email: 'a@b.example' },
+          metadata: { affid: '101', click_id: 'ignored' },
+        }),
+      ),
+    ).toEqual({
+      clickId: 'clk-1',
+      transactionId: 'cs_1',
+      amount: 19.99,
+      currency: 'USD',
+      status: 'approved',
+      email: 'a@b.example',
+      timestamp: 1_700_000_000,
+      params: { affid: '101' },
+    });
+  });
+
+  it('undoes the browser encoding of click ids Stripe would refuse', () => {
+    const id = 'id with spaces/é+🎉';
+    const ref = toStripeReference(id) as string;
+    expect(ref).toMatch(/^ct64_/);
+    expect(conversionFromStripe(session({ client_reference_id: ref }))?.clickId).toBe(id);
+  });
+
+  it.each([
+    ['usd', 1999, 19.99],
+    ['jpy', 500, 500],
+    ['KRW', 15000, 15000],
+    ['xof', 1000, 1000],
+    ['kwd', 12340, 12.34],
+    ['bhd', 1005, 1.005],
+    ['eur', 1, 0.01],
+    ['isk', 50000, 500],
+  ])('%s %d → %d', (currency, amount, major) => {
+    expect(conversionFromStripe(session({ currency, amount_total: amount }))?.amount).toBe(major);
+    expect(fromMinorUnits(amount, currency)).toBe(major);
+  });
+
+  it('knows Stripe’s zero- and three-decimal currencies', () => {
+    for (const c of 'BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '))
+      expect(currencyExponent(c)).toBe(0);
+    for (const c of ['bhd', 'jod', 'kwd', 'omr', 'tnd']) expect(currencyExponent(c)).toBe(3);
+    expect(currencyExponent('usd')).toBe(2);
+    expect(currencyExponent('ND')).toBe(2);
+  });
+
+  it('waits for async payments, takes free sessions as leads-to-be, ignores other events', () => {
+    expect(conversionFromStripe(session({ payment_status: 'unpaid' }))).toBeNull();
+    expect(
+      conversionFromStripe(session({ payment_status: 'unpaid' }, 'checkout.session.async_payment_succeeded'))
+        ?.transactionId,
+    ).toBe('cs_1');
+    expect(
+      conversionFromStripe(session({ payment_status: 'no_payment_required', amount_total: 0 }))?.amount,
+    ).toBe(0);
+    expect(conversionFromStripe(session({}, 'invoice.paid'))).toBeNull();
+    expect(conversionFromStripe(session({ client_reference_id: null }))).toBeNull();
+    expect(
+      conversionFromStripe(session({ client_reference_id: null, metadata: { click_id: 'm1' } }))?.clickId,
+    ).toBe('m1');
+  });
+
+  it('reads charge.succeeded from metadata (a charge has no client_reference_id)', () => {
+    const charge = (object: Record<string, unknown>): StripeEvent => ({
+      id: 'evt_c',
+      type: 'charge.succeeded',
+      data: { object: { id: 'ch_1', amount: 500, currency: 'jpy', payment_intent: 'pi_1', ...object } },
+    });
+    expect(
+      conversionFromStripe(
+        charge({ metadata: { tn_click_id: 'c9', sub1: 's' }, billing_details: { email: 'e@x' } }),
+        { metadataKey: 'tn_click_id' },
+      ),
+    ).toEqual({
+      clickId: 'c9',
+      transactionId: 'pi_1',
+      amount: 500,
+      currency: 'JPY',
+      status: 'approved',
+      email: 'e@x',
+      params: { sub1: 's' },
+    });
+    expect(conversionFromStripe(charge({ metadata: {} }))).toBeNull();
+  });
+});
