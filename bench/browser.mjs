@@ -227,7 +227,16 @@ export const benchBrowser = async ({ runs = 5, minRuns = 3, budgetMs = 150_000, 
       ),
     );
   }
-  return { rows, checks, problems, runs: done, chromium: version, arms: ARMS, method: METHOD, samples };
+  // The raw per-run ScriptDuration counts (ms), for results.json: enough to recompute every figure.
+  const raw = {};
+  for (const [kind, byKey] of Object.entries(samples)) {
+    for (const [key, byArm] of Object.entries(byKey)) {
+      for (const [arm, list] of Object.entries(byArm)) {
+        raw[`${kind}@${key}:${arm}`] = list.map((m) => (m ? Math.round(m[kind] * 1000) / 1000 : null));
+      }
+    }
+  }
+  return { rows, checks, problems, runs: done, chromium: version, arms: ARMS, method: METHOD, samples: raw };
 };
 
 if (isMain(import.meta.url)) {

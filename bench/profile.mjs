@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Where the script tag's time goes: `node bench/profile.mjs [links]` loads the benchmark page once with
 // the V8 sampling profiler on and prints the functions of dist/clicktrail.min.js with the most self time,
-// each with the start of its minified source. A diagnostic for whoever tunes the browser code, not a figure.
+// each with the start of its minified source. A diagnostic for whoever tunes the browser code, not a figure:
+// samples are wall-clock, so on a busy machine a pause of the whole renderer lands on whichever function was
+// running; run it a few times and trust what keeps coming back.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { launchOptions } from '../scripts/chromium.mjs';

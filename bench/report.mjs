@@ -8,8 +8,8 @@ const doc = new URL('../docs/readme-parts/performance.md', import.meta.url);
 const result = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
 const m = result.machine;
 
-/** The generated block: machine, command, table and notes of one run. */
-export const figures = () =>
+// The generated block: machine, command, table and notes of one run.
+const figures = () =>
   [
     `Measured on ${result.date.slice(0, 10)}${m.commit ? ` at commit ${m.commit}` : ''} with \`${result.command}\` (${result.seconds} s):`,
     `${m.cores} cores (\`nproc\`), ${m.cpu} (\`/proc/cpuinfo\`), Node ${m.node}, Chromium ${m.chromium ?? 'n/a'}, ${m.platform}.`,

@@ -18,17 +18,16 @@ const newest = (dir: string): number =>
     ),
   );
 
-/** Builds dist/ first when the browser bundles are missing or older than src/ (`npm test` has built it already). */
+/** Builds dist/ first when any bundle is missing or older than src/ (`npm test` has built it already). */
 export default function globalSetup(): void {
   const fresh = () =>
-    Math.min(mtime('dist/clicktrail.min.js'), mtime('dist/index.js')) >
-    Math.max(newest('src/browser'), newest('src/core'));
+    Math.min(
+      mtime('dist/clicktrail.min.js'),
+      mtime('dist/index.js'),
+      mtime('dist/server/index.js'),
+      mtime('dist/cli.js'),
+    ) > newest('src');
   if (fresh()) return;
   console.log('e2e: dist/ is missing or stale, running rollup -c');
-  try {
-    execSync('npx rollup -c', { stdio: 'inherit' });
-  } catch (error) {
-    // Another entry (server, CLI) may fail to build; the browser bundles are all these tests need.
-    if (!fresh()) throw error;
-  }
+  execSync('npx rollup -c', { stdio: 'inherit' });
 }

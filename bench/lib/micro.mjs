@@ -43,6 +43,3 @@ export const compare = async (fns, { samples = 9, sampleMs = 100 } = {}) => {
   }
   return Object.fromEntries(Object.entries(rates).map(([name, r]) => [name, median(r)]));
 };
-
-/** The accumulated sink, so a caller can print it and prove the work was observable. */
-export const sinkValue = () => sink;

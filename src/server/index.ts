@@ -1,8 +1,9 @@
 // clicktrail/server: postbacks, Stripe webhooks and server-side capture. Edge-safe: fetch, Web Crypto, TextEncoder.
 
+export { fromStripeReference, toStripeReference } from '../core/stripe-ref';
 export type { Conversion, ResolvedConversion } from './conversion';
 export { type CookieOptions, clickIdCookie, readClickData, readClickId } from './cookie';
-export { currencyExponent, fromMinorUnits } from './currency';
+export { fromMinorUnits } from './currency';
 export { type DedupeStore, type MemoryDedupeOptions, memoryDedupe } from './dedupe';
 export {
   ClickTrailError,
@@ -19,16 +20,13 @@ export {
   createDispatcher,
   type Dispatch,
   type DispatcherOptions,
-  matchesRule,
   type PostbackRule,
 } from './postback';
-export { redactUrl } from './redact';
 export {
   type HttpMethod,
   type PostbackOutcome,
   type PostbackRequest,
   type PostbackResult,
-  parseRetryAfter,
   type SendOptions,
   sendPostback,
 } from './send';

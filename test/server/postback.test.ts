@@ -11,8 +11,8 @@ import {
   type PostbackRequest,
   type PostbackResult,
   type PostbackRule,
-  redactUrl,
 } from '../../src/server/index';
+import { redactUrl } from '../../src/server/redact';
 
 describe('buildPostbackUrl', () => {
   it('produces the seed example byte for byte', () => {

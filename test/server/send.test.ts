@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type Conversion,
-  createDispatcher,
-  type PostbackResult,
-  parseRetryAfter,
-  sendPostback,
-} from '../../src/server/index';
+import { type Conversion, createDispatcher, type PostbackResult, sendPostback } from '../../src/server/index';
+import { parseRetryAfter } from '../../src/server/send';
 import { type Behaviour, type Receiver, startReceiver } from './receiver';
 
 let receiver: Receiver | undefined;

@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { toStripeReference } from '../../src/core/stripe-ref';
+import { currencyExponent } from '../../src/server/currency';
 import {
   ClickTrailError,
   conversionFromStripe,
-  currencyExponent,
   fromMinorUnits,
   type StripeEvent,
   StripeSignatureError,
