@@ -14,7 +14,10 @@ try {
   if (!window.clicktrail) {
     const tag = (document.currentScript ||
       document.querySelector('script[src*="clicktrail"]')) as HTMLScriptElement | null;
-    const ct = (window.clicktrail = init(optionsFromDataset(tag?.dataset || {})));
-    dispatchEvent(new CustomEvent('clicktrail:ready', { detail: ct }));
+    dispatchEvent(
+      new CustomEvent('clicktrail:ready', {
+        detail: (window.clicktrail = init(optionsFromDataset(tag?.dataset))),
+      }),
+    );
   }
 } catch {}

@@ -1,31 +1,23 @@
 import Cookies from 'js-cookie';
 
-const found: Record<string, string> = {};
-
-/**
- * Domains to try for a host, broadest first: `co.uk`, `example.co.uk`, `shop.example.co.uk`.
- * IP addresses and single-label hosts (`localhost`) get none: they take host-only cookies.
- */
-export const candidates = (host: string): string[] =>
-  /^[\d.]+$|[:[]/.test(host)
-    ? []
-    : host
-        .split('.')
-        .map((_, i, l) => l.slice(i).join('.'))
-        .reverse()
-        .slice(1);
-
 /**
  * The widest domain the browser lets this page set a cookie on, found by writing a throwaway cookie from the
- * broadest candidate down (so no public-suffix list ships); '' means host-only. Cached per host.
+ * broadest candidate down (`co.uk`, `example.co.uk`, `shop.example.co.uk`), so no public-suffix list ships;
+ * '' means host-only. IP addresses (a TLD never ends in a digit; IPv6 hosts end in `]`) and single-label hosts
+ * (`localhost`) are host-only without a probe.
  */
-export const widestDomain = (host: string): string =>
-  (found[host] ??=
-    candidates(host).find((domain) => {
-      const v = `${Math.random()}`;
-      Cookies.set('ct_probe', v, { domain });
-      // Read the raw jar: a stale probe on another domain could hide ours from Cookies.get.
-      const ok = document.cookie.includes(`ct_probe=${v}`);
-      if (ok) Cookies.remove('ct_probe', { domain });
-      return ok;
-    }) || '');
+export const widestDomain = (host: string): string => {
+  const labels = host.split('.');
+  // The probe's name is unique, so a stale probe cookie left by anything else can never answer for it.
+  const probe = `ct_probe${Math.random()}`;
+  if (!/[\d\]]$/.test(host))
+    for (let i = labels.length - 1; i--; ) {
+      const domain = labels.slice(i).join('.');
+      Cookies.set(probe, '1', { domain });
+      if (Cookies.get(probe)) {
+        Cookies.remove(probe, { domain });
+        return domain;
+      }
+    }
+  return '';
+};

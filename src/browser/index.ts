@@ -1,5 +1,4 @@
-import type { ClickData } from '../core/cookie-format';
-import { removeParams } from '../core/query';
+import { editQuery } from '../core/query';
 import { attempt } from './attempt';
 import { capture } from './capture';
 import { decorateUrl } from './links';
@@ -9,7 +8,7 @@ import type { ClickTrail, LinkContext, Options } from './options';
 import { now, store } from './storage';
 
 export type { ClickData } from '../core/cookie-format';
-export type { ClickTrail, LinkContext, Options } from './options';
+export type { ClickTrail, Options } from './options';
 
 /**
  * Captures the click id from the landing URL, stores it (or keeps it in memory until consent), starts carrying it
@@ -19,53 +18,48 @@ export const init = (o: Options = {}): ClickTrail => {
   const log = logger(o.debug);
   const params = o.params?.length ? o.params : ['click_id'];
   const keep = o.keep || [];
-  const days = +o.days! > 0 && +o.days! < 1e4 ? +o.days! : 365;
-  const s = store(o.cookie || 'click_id', days, o.domain, log);
+  // days may arrive as a string from data-days; junk (NaN, 0) falls back to the default.
+  const exp = now() + (+o.days! || 365) * 864e2;
+  const s = store(o.cookie || 'click_id', exp, o.domain, log);
   const stripe = o.stripe;
   let consent = o.consent !== false;
-  let data: ClickData | undefined;
   let stop: (() => void) | undefined;
-  const ctx = (): LinkContext => ({
-    id: data?.id,
-    params: { ...data?.params },
-    param: params[0]!,
-    stripeHosts:
-      stripe === false ? [] : ['buy.stripe.com', ...((stripe as { hosts?: string[] })?.hosts || [])],
-    placeholder: o.placeholder === false ? false : o.placeholder || '--CLICK-ID--',
-    linkDomains: o.linkDomains || [],
-  });
+  const c: LinkContext = {
+    _p: params[0]!,
+    _h: stripe === false ? [] : ['buy.stripe.com', ...((stripe as { hosts?: string[] })?.hosts || [])],
+    _t: o.placeholder ?? '--CLICK-ID--',
+    _l: o.linkDomains || [],
+    _log: log,
+  };
   attempt(() => {
-    data = s._load(consent);
+    const d = (c._d = s._load(consent));
     const got = capture(location.search, params, keep, log);
     if (got) {
-      if (data && o.attribution === 'first') log('kept first', data.id);
+      if (d && o.attribution === 'first') log('kept first', d.id);
       else {
         // The same click again (a reload) keeps what it already knew; a new click brings only its own params.
-        data = {
-          ...got,
-          exp: now() + days * 864e2,
-          params: { ...(data?.id === got.id && data.params), ...got.params },
-        };
-        if (consent) s._save(data);
+        c._d = { ...got, exp, params: { ...(d?.id === got.id && d.params), ...got.params } };
+        if (consent) s._save(c._d);
       }
     }
-    if (o.clean) {
-      const url = removeParams(location.href, [...params, ...keep]);
-      if (url !== location.href) history.replaceState(history.state, '', url);
-    }
   });
-  attempt(() => (stop = carry(ctx, log)));
+  attempt(() => {
+    const url = o.clean && editQuery(location.href, [...params, ...keep]);
+    if (url && url !== location.href) history.replaceState(history.state, '', url);
+  });
+  attempt(() => (stop = carry(c)));
   return {
-    clickId: () => data?.id,
-    params: () => ({ ...data?.params }),
-    decorate: (url) => attempt(() => decorateUrl(url, ctx(), location.href, log)) ?? url,
+    clickId: () => c._d?.id,
+    params: () => ({ ...c._d?.params }),
+    decorate: (url) => decorateUrl(url, c, location.href),
     grantConsent: () => {
-      if (!consent && (consent = true) && data) s._save(data);
+      consent = true;
+      if (c._d) s._save(c._d);
     },
     clear: () => {
-      data = undefined;
+      c._d = undefined;
       s._clear();
     },
-    stop: () => attempt(() => stop?.()),
+    stop: () => stop?.(),
   };
 };

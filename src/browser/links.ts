@@ -1,35 +1,29 @@
-import { encode } from '../core/encode';
 import { setParam } from '../core/query';
 import { toStripeReference } from '../core/stripe-ref';
-import type { Log } from './log';
 import type { LinkContext } from './options';
 
 /** The click id as Stripe accepts it, or undefined (logged) when Stripe would drop even the encoded form. */
-export const stripeRef = (c: LinkContext, log?: Log): string | undefined => {
-  const r = toStripeReference(c.id as string);
-  if (!r) log?.('id too long for stripe');
-  return r;
-};
+export const stripeRef = (id: string, c: LinkContext): string | undefined =>
+  toStripeReference(id) || void c._log('refused', 'stripe', id);
 
 /**
- * Applies the link rules to an href whose scheme and host are already known (an element parsed it):
- * placeholders, Stripe links, then linkDomains. The href string is edited in place, never re-serialised.
+ * Applies the link rules to an href whose scheme and host are known (`u` is the element that parsed it, or a
+ * URL): placeholders, Stripe links, then linkDomains. The href string is edited, never re-serialised.
  */
 export const applyRules = (
   url: string,
   c: LinkContext,
-  protocol: string,
-  host: string,
-  log?: Log,
+  u: { protocol: string; hostname: string },
 ): string => {
-  const { id, placeholder: t } = c;
+  const id = c._d?.id;
+  const { _t: t } = c;
+  const host = u.hostname;
   let r: string | undefined;
-  if (id && /^https?:$/.test(protocol)) {
+  if (id && /^https?:$/.test(u.protocol)) {
     // Replace only when no token survives: an id containing the token would otherwise change on every pass.
-    if (t && !(r = url.split(t).join(encode(id))).includes(t)) url = r;
-    if (c.stripeHosts.includes(host) && (r = stripeRef(c, log)))
-      url = setParam(url, 'client_reference_id', r);
-    if (c.linkDomains.some((d) => host === d || host.endsWith(`.${d}`))) url = setParam(url, c.param, id);
+    if (t && !(r = url.split(t).join(encodeURIComponent(id))).includes(t)) url = r;
+    if (c._h.includes(host) && (r = stripeRef(id, c))) url = setParam(url, 'client_reference_id', r);
+    if (c._l.some((d) => `.${host}`.endsWith(`.${d}`))) url = setParam(url, c._p, id);
   }
   return url;
 };
@@ -38,10 +32,9 @@ export const applyRules = (
  * The url with the click id applied by the link rules. A relative url is resolved against pageHref only to learn
  * its scheme and host; an unparsable url, or one of another scheme (javascript:, mailto:, tel:…), comes back as is.
  */
-export const decorateUrl = (url: string, c: LinkContext, pageHref?: string, log?: Log): string => {
+export const decorateUrl = (url: string, c: LinkContext, pageHref?: string): string => {
   try {
-    const u = new URL(url, pageHref);
-    return applyRules(url, c, u.protocol, u.hostname, log);
+    return applyRules(url, c, new URL(url, pageHref));
   } catch {
     return url;
   }

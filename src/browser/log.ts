@@ -1,9 +1,8 @@
 /** A debug logger: a no-op unless init({ debug: true }). */
-export type Log = (message: string, ...details: unknown[]) => void;
+export type Log = (...details: unknown[]) => void;
 
-/** The logger for a debug flag; console access is guarded so a missing console never throws. */
+/** The logger for a debug flag. Every call site runs inside a try, so even a page without console cannot break. */
 export const logger =
   (debug: boolean | undefined): Log =>
-  (message, ...details) => {
-    if (debug) globalThis.console?.log(`[clicktrail] ${message}`, ...details);
-  };
+  (...details) =>
+    debug && console.log('[clicktrail]', ...details);

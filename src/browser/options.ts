@@ -1,3 +1,6 @@
+import type { ClickData } from '../core/cookie-format';
+import type { Log } from './log';
+
 /** Options for init(); every one has a `data-*` twin on the script tag (see README). */
 export interface Options {
   /** URL params that carry the click id, first match wins. Default `['click_id']`. */
@@ -26,20 +29,23 @@ export interface Options {
   debug?: boolean;
 }
 
-/** What the link rules need to know; a pure value so the rules stay pure functions. */
+/**
+ * What the link rules need to know, built once by init() and shared (init updates `_d` as the click changes).
+ * Internal: the `_` names are shortened by the IIFE's minifier.
+ */
 export interface LinkContext {
-  /** The click id, or undefined when there is none (then nothing is decorated). */
-  id: string | undefined;
-  /** Kept entry params, for forms. */
-  params: Record<string, string>;
+  /** The current click (its id and kept params), or undefined: then nothing is decorated. */
+  _d?: ClickData | undefined;
   /** The param name cross-domain links carry (the first entry of `params`). */
-  param: string;
+  _p: string;
   /** Stripe hosts to decorate (`buy.stripe.com` plus custom ones), or empty when `stripe: false`. */
-  stripeHosts: string[];
-  /** The placeholder token, or false. */
-  placeholder: string | false;
+  _h: string[];
+  /** The placeholder token; empty or false turns placeholders off. */
+  _t: string | false;
   /** Hosts (and their subdomains) that get the click id param. */
-  linkDomains: string[];
+  _l: string[];
+  /** The debug logger. */
+  _log: Log;
 }
 
 /** The object init() returns and the script tag exposes as `window.clicktrail`. */

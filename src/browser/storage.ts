@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
 import { isValidClickId } from '../core/click-id';
-import { type ClickData, dataCookieName, formatData, parseData } from '../core/cookie-format';
+import type { ClickData } from '../core/cookie-format';
 import { attempt } from './attempt';
 import { widestDomain } from './domain';
 import type { Log } from './log';
@@ -10,11 +10,11 @@ export const now = (): number => Math.floor(Date.now() / 1e3);
 
 /** The data itself when its id is a valid click id and it has not expired, else undefined. */
 const live = (d: ClickData | null | undefined): ClickData | undefined =>
-  d && isValidClickId(d.id) && d.exp > now() ? d : undefined;
+  d && isValidClickId(d.id) && d.exp > Date.now() / 1e3 ? d : undefined;
 
 /** The store behind init(): two cookies (id, data) and a localStorage mirror under the cookie's name. */
 export interface Store {
-  /** Reads stored data; with `repair`, rewrites a missing half from the other and removes expired traces. */
+  /** Reads stored data; with `repair`, rewrites a missing or stale half from the other and removes expired traces. */
   _load(repair: boolean): ClickData | undefined;
   /** Writes both cookies and the mirror. */
   _save(d: ClickData): void;
@@ -22,52 +22,59 @@ export interface Store {
   _clear(): void;
 }
 
-/** A store for one cookie name; `domain` as in Options (`'auto'`/undefined probes, false is host-only). */
-export const store = (name: string, days: number, domain: string | false | undefined, log: Log): Store => {
-  const dn = dataCookieName(name);
-  const where = () =>
-    domain === false ? '' : domain && domain !== 'auto' ? domain : widestDomain(location.hostname);
-  const setCookies = (d: ClickData) =>
+/**
+ * A store for one cookie name. `exp` is the expiry given to an id cookie found without its data cookie (a server
+ * wrote it alone); `domain` as in Options (`'auto'`/undefined probes once, false is host-only).
+ *
+ * The data cookie is core/cookie-format's query string, written here with URLSearchParams (a space becomes `+`,
+ * which the server's parseData reads as a space).
+ */
+export const store = (name: string, exp: number, domain: string | false | undefined, log: Log): Store => {
+  const dn = `${name}_data`;
+  let where: string | undefined;
+  const at = () =>
+    (where ??=
+      domain === false ? '' : domain && domain !== 'auto' ? domain : widestDomain(location.hostname));
+  const save = (d: ClickData) => {
     attempt(() => {
       const a: Cookies.CookieAttributes = {
-        domain: where(),
+        domain: at(),
         expires: new Date(d.exp * 1e3),
         sameSite: 'Lax',
         secure: location.protocol === 'https:',
       };
       Cookies.set(name, d.id, a);
-      Cookies.set(dn, formatData(d), a);
-      log(Cookies.get(name) === d.id ? 'stored' : 'cookie blocked', a.domain);
+      Cookies.set(dn, `${new URLSearchParams({ ct_src: d.src, ct_exp: `${d.exp}`, ...d.params })}`, a);
+      log(Cookies.get(name) === d.id ? 'stored' : 'blocked', a.domain);
     });
-  const setMirror = (d: ClickData) => attempt(() => localStorage.setItem(name, JSON.stringify(d)));
+    attempt(() => localStorage.setItem(name, JSON.stringify(d)));
+  };
   const clear = () => {
     attempt(() => {
-      for (const domain of [where(), '']) for (const n of [name, dn]) Cookies.remove(n, { domain });
+      for (const domain of [at(), '']) for (const n of [name, dn]) Cookies.remove(n, { domain });
     });
     attempt(() => localStorage.removeItem(name));
   };
   return {
     _load: (repair) => {
-      const c = attempt(() => ({ ...parseData(Cookies.get(dn) || ''), id: Cookies.get(name)! }));
+      const c = attempt(() => {
+        const { ct_src = '', ct_exp, ...params } = Object.fromEntries(new URLSearchParams(Cookies.get(dn)));
+        return { id: Cookies.get(name)!, src: ct_src, exp: +ct_exp! || exp, params };
+      });
       const m = attempt(() => JSON.parse(localStorage.getItem(name)!) as ClickData);
-      // An id without its data cookie (a server wrote it alone) lives as long as the browser keeps it.
-      const cookie = live(c && { ...c, exp: c.exp || now() + days * 864e2 });
+      const cookie = live(c);
       const mirror = live(m);
       const data = cookie || mirror;
-      if (repair) {
-        if (!cookie && data) setCookies(data);
-        if (data && mirror?.id !== data.id) setMirror(data);
-        if (!data && (c?.id || m)) {
+      if (repair && (data ? !cookie || mirror?.id !== data.id : c?.id || m)) {
+        if (data) save(data);
+        else {
           log('expired');
           clear();
         }
       }
       return data;
     },
-    _save: (d) => {
-      setCookies(d);
-      setMirror(d);
-    },
+    _save: save,
     _clear: clear,
   };
 };

@@ -1,7 +1,8 @@
-import { decode, encode } from './encode';
+import { decode } from './encode';
 
-// URLs are edited as strings, never re-serialised through URL/URLSearchParams: those would re-encode
-// the rest of the query (`+`, `%7B`, tracker macros) and a link must leave exactly as written but for our parameter.
+// URLs are edited as strings, never re-serialised through URL/URLSearchParams: those would re-encode the rest of
+// the query (`%20`, `%7B`, tracker macros), and a link must leave as written but for our parameter. Names are
+// compared with URLSearchParams, which decodes leniently (`+`, malformed escapes) and never throws.
 
 interface Parts {
   /** Everything before `?` (or before `#` when there is no query). */
@@ -38,27 +39,25 @@ export const getParam = (url: string, name: string): string | undefined => {
 };
 
 /**
- * Returns the url with `name=value` in its query, encoded once. A non-empty existing value (even one that is
- * not valid percent-encoding) is kept, so applying it twice changes nothing; an empty one (`name=`, `name`) is
- * filled in place. Nothing else in the string changes: the pair is inserted just before the fragment.
+ * The url without the pairs named `names`, plus `add` (an encoded `name=value` for `names[0]`) at the end of the
+ * query when given, unless a pair of that name already holds a non-empty value (then the url comes back as is).
+ * The fragment and every other pair stay exactly as written.
  */
-export const setParam = (url: string, name: string, value: string): string => {
-  const { base, pairs, hash } = split(url);
-  let i = pairs.findIndex((p) => nameOf(p) === name);
-  if (i >= 0) {
-    if (/=./.test(pairs[i] as string)) return url;
-  } else {
-    // A bare `?` or trailing `&` already ends where the new pair goes.
-    if (pairs[pairs.length - 1] === '') pairs.pop();
-    i = pairs.length;
-  }
-  pairs[i] = `${encode(name)}=${encode(value)}`;
-  return `${base}?${pairs.join('&')}${hash}`;
-};
+export const editQuery = (url: string, names: string[], add?: string): string =>
+  url.replace(/^([^#?]*)\??([^#]*)/, (all, base: string, query: string) => {
+    if (add && new URLSearchParams(query).getAll(names[0]!).join('')) return all;
+    // An empty pair inside the query (`a=1&&b=2`) stays as written; a trailing one (`?`, `a=1&`) is where ours goes.
+    const pairs = query
+      .split('&')
+      .filter((p, i, all) => (p || i < all.length - 1) && !names.some((n) => new URLSearchParams(p).has(n)));
+    if (add) pairs.push(add);
+    const q = pairs.join('&');
+    return base + (q && `?${q}`);
+  });
 
-/** Returns the url without any of the named parameters; every other pair and the fragment stay as written. */
-export const removeParams = (url: string, names: readonly string[]): string => {
-  const { base, pairs, hash } = split(url);
-  const kept = pairs.filter((p) => !names.includes(nameOf(p) as string));
-  return kept.length < pairs.length ? base + (kept.length ? `?${kept.join('&')}` : '') + hash : url;
-};
+/**
+ * The url with `name=value` in its query, both URI-encoded once. A non-empty existing value is kept, so applying
+ * it twice changes nothing; empty ones (`name=`, `name`) are replaced by the pair at the query's end.
+ */
+export const setParam = (url: string, name: string, value: string): string =>
+  editQuery(url, [name], `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);

@@ -9,19 +9,19 @@ export const isStripeSafe = (value: string): boolean => STRIPE_SAFE.test(value);
 
 /**
  * The client_reference_id to hand Stripe for a click id: the id itself when Stripe accepts it,
- * else `ct64_` + base64url(UTF-8), or undefined when even that would exceed Stripe's 200 characters.
+ * else `ct64_` + base64url(UTF-8), or undefined when even that would exceed Stripe's 200 characters
+ * (or the id is not well-formed UTF-16: a lone surrogate has no UTF-8 form to encode).
  */
 export const toStripeReference = (id: string): string | undefined => {
-  if (isStripeSafe(id) && !id.startsWith(STRIPE_PREFIX)) return id;
-  // 146 UTF-8 bytes is the most that fits in 200 characters after the prefix; each character is at least a byte.
-  if (id.length > 146) return undefined;
-  const ref =
-    STRIPE_PREFIX +
-    btoa(String.fromCharCode(...new TextEncoder().encode(id)))
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_')
-      .replace(/=+$/, '');
-  return isStripeSafe(ref) ? ref : undefined;
+  try {
+    // unescape(encodeURIComponent(s)) is the UTF-8 bytes as a binary string: far shorter than a TextEncoder loop.
+    const ref =
+      isStripeSafe(id) && !id.startsWith(STRIPE_PREFIX)
+        ? id
+        : STRIPE_PREFIX +
+          btoa(unescape(encodeURIComponent(id))).replace(/[+/=]/g, (c) => '-_'['+/'.indexOf(c)] || '');
+    if (isStripeSafe(ref)) return ref;
+  } catch {}
 };
 
 /** Undoes toStripeReference: the click id a client_reference_id stands for. */

@@ -43,9 +43,13 @@ describe('capture', () => {
     expect(capture(`?click_id=${'x'.repeat(256)}`, ['click_id'], [], quiet)?.id).toHaveLength(256);
   });
 
-  it('refuses malformed percent-encoding without throwing', () => {
+  it('reads malformed percent-encoding leniently, as browsers do, and never throws', () => {
+    // A broken UTF-8 escape decodes to U+FFFD, which is refused; a stray % is only a character.
     expect(capture('?click_id=%E0%A4%A', ['click_id'], [], quiet)).toBeUndefined();
-    expect(capture('?click_id=ok&affid=%ZZ', ['click_id'], ['affid'], quiet)?.params).toEqual({});
+    expect(capture('?click_id=a%FFb&affS1=ok', ['click_id', 'affS1'], [], quiet)?.id).toBe('ok');
+    expect(capture('?click_id=ok&affid=%E0&k=%ZZ', ['click_id'], ['affid', 'k'], quiet)?.params).toEqual({
+      k: '%ZZ',
+    });
   });
 
   it('lets kept values hold inner spaces but not control characters', () => {

@@ -8,8 +8,9 @@ let context: LinkContext;
 let log: Mock<Log>;
 let stop: (() => void) | undefined;
 const start = (): void => {
-  stop = carry(() => context, log);
+  stop = carry(context);
 };
+const click = (id: string, params: Record<string, string> = {}) => ({ id, src: 'click_id', exp: 0, params });
 const html = (markup: string): void => {
   document.body.innerHTML = markup;
 };
@@ -33,15 +34,16 @@ const change = (mutate: () => void): Promise<void> =>
 beforeEach(() => {
   // A click that navigated would change the page every later test resolves links against.
   expect(location.href).toBe('http://localhost:3000/');
-  context = {
-    id: 'abc123',
-    params: { affid: '101', campaign: 'spring sale' },
-    param: 'click_id',
-    stripeHosts: ['buy.stripe.com', 'pay.example.com'],
-    placeholder: '--CLICK-ID--',
-    linkDomains: ['other.com'],
-  };
   log = vi.fn<Log>();
+  // One object shared with carry, as init() does: a test changes the click by assigning context._d.
+  context = {
+    _d: click('abc123', { affid: '101', campaign: 'spring sale' }),
+    _p: 'click_id',
+    _h: ['buy.stripe.com', 'pay.example.com'],
+    _t: '--CLICK-ID--',
+    _l: ['other.com'],
+    _log: log,
+  };
   html('');
 });
 afterEach(() => {
@@ -116,7 +118,7 @@ describe('links', () => {
     html(Array.from({ length: 50 }, (_, i) => `<a href="https://buy.stripe.com/${i}">${i}</a>`).join(''));
     start();
     const whole = vi.spyOn(document, 'querySelectorAll');
-    const seen = vi.spyOn(Element.prototype, 'matches');
+    const seen = vi.spyOn(Element.prototype, 'closest');
     const box = document.createElement('div');
     box.innerHTML = '<a href="https://buy.stripe.com/new">n</a><b></b>';
     await change(() => document.body.append(box));
@@ -144,12 +146,12 @@ describe('links', () => {
   });
 
   it('does nothing without a click id, and decorates on click once one exists (the last line of defence)', async () => {
-    context = { ...context, id: undefined };
+    context._d = undefined;
     html('<a href="https://buy.stripe.com/a"><span>buy</span></a>');
     start();
     const a = $('a');
     expect(a.getAttribute('href')).toBe('https://buy.stripe.com/a');
-    context = { ...context, id: 'late' };
+    context._d = click('late');
     let seenAtClick = '';
     a.addEventListener('click', (e) => {
       seenAtClick = a.getAttribute('href')!;
@@ -160,12 +162,12 @@ describe('links', () => {
   });
 
   it('decorates on middle click and inside an open shadow root', () => {
-    context = { ...context, id: undefined };
+    context._d = undefined;
     html('<a id="m" href="https://other.com/">m</a><div id="host"></div>');
     start();
     const root = $('#host').attachShadow({ mode: 'open' });
     root.innerHTML = '<a href="https://buy.stripe.com/s">s</a>';
-    context = { ...context, id: 'late' };
+    context._d = click('late');
     $('#m').dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 }));
     expect($('#m').getAttribute('href')).toBe('https://other.com/?click_id=late');
     const inner = root.querySelector('a')!;
@@ -195,10 +197,11 @@ describe('links', () => {
       throw new Error('context');
     };
     stop!();
-    stop = carry(() => {
-      if (document.body.dataset.broken) broken();
-      return context;
-    }, log);
+    stop = carry(
+      Object.defineProperty({ ...context }, '_d', {
+        get: () => (document.body.dataset.broken ? broken() : context._d),
+      }),
+    );
     document.body.dataset.broken = '1';
     await change(() =>
       document.body.append(Object.assign(document.createElement('a'), { href: 'https://other.com/' })),
@@ -286,7 +289,7 @@ describe('Stripe buy button and pricing table', () => {
     expect($$('stripe-buy-button')).toEqual([own]);
     expect(own.getAttribute('client-reference-id')).toBe('user_42');
     stop!();
-    context = { ...context, stripeHosts: [] };
+    context._h = [];
     html('<stripe-pricing-table></stripe-pricing-table><a href="https://buy.stripe.com/a">a</a>');
     start();
     expect($('stripe-pricing-table').hasAttribute('client-reference-id')).toBe(false);
@@ -294,12 +297,12 @@ describe('Stripe buy button and pricing table', () => {
   });
 
   it('get the ct64_ form of an id Stripe would drop, and nothing (logged) for one too long', () => {
-    context = { ...context, id: 'a.b c' };
+    context._d = click('a.b c');
     html('<stripe-buy-button></stripe-buy-button>');
     start();
     expect($('stripe-buy-button').getAttribute('client-reference-id')).toBe(toStripeReference('a.b c'));
     stop!();
-    context = { ...context, id: '.'.repeat(180) };
+    context._d = click('.'.repeat(180));
     html('<stripe-buy-button></stripe-buy-button><a href="https://buy.stripe.com/a">a</a>');
     start();
     expect($('stripe-buy-button').hasAttribute('client-reference-id')).toBe(false);
@@ -339,7 +342,7 @@ describe('forms marked data-clicktrail', () => {
   });
 
   it('get their inputs when added later, back when removed, and on submit at the latest', async () => {
-    context = { ...context, params: {} };
+    context._d = click('abc123');
     start();
     const f = Object.assign(document.createElement('form'), { innerHTML: '<button>go</button>' });
     f.setAttribute('data-clicktrail', '');
@@ -348,17 +351,17 @@ describe('forms marked data-clicktrail', () => {
     await change(() => f.querySelector('input')!.remove());
     expect(fields(f)).toEqual([['hidden', 'click_id', 'abc123']]);
     stop!();
-    context = { ...context, id: undefined };
+    context._d = undefined;
     start();
     f.querySelector('input')!.remove();
-    context = { ...context, id: 'late' };
+    context._d = click('late');
     f.addEventListener('submit', (e) => e.preventDefault());
     f.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     expect(fields(f)).toEqual([['hidden', 'click_id', 'late']]);
   });
 
   it('hold hostile values as plain values, never markup', () => {
-    context = { ...context, id: '"><img src=x onerror=alert(1)>', params: { 'a"b': '<b>x</b>' } };
+    context._d = click('"><img src=x onerror=alert(1)>', { 'a"b': '<b>x</b>' });
     html('<form data-clicktrail></form>');
     start();
     expect($('img')).toBeNull();

@@ -4,6 +4,8 @@ import type { ClickData } from '../../src/core/cookie-format';
 import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
 const quiet = () => {};
+// The expiry given to an id cookie found without its data cookie (init passes capture time + days).
+const EXP = now() + 365 * 86400;
 let jar: Jar;
 const data = (id = 'abc', exp = now() + 3600): ClickData => ({
   id,
@@ -27,7 +29,7 @@ afterEach(() => {
 describe('save', () => {
   it('writes the id and data cookies on the widest domain with the contract attributes, and the mirror', () => {
     const d = data();
-    store('click_id', 365, 'auto', quiet)._save(d);
+    store('click_id', EXP, 'auto', quiet)._save(d);
     expect(cookie('click_id')).toMatchObject({ value: 'abc', domain: 'example.co.uk' });
     const c = cookie('click_id_data');
     expect(c?.value).toBe(`ct_src=click_id&ct_exp=${d.exp}&affid=101`);
@@ -43,26 +45,26 @@ describe('save', () => {
 
   it('leaves Secure off on http and uses an explicit domain or host-only as told', () => {
     setUrl('http://shop.example.co.uk/');
-    store('click_id', 365, 'shop.example.co.uk', quiet)._save(data());
+    store('click_id', EXP, 'shop.example.co.uk', quiet)._save(data());
     expect(cookie('click_id')?.attrs).not.toHaveProperty('secure');
     expect(cookie('click_id')?.domain).toBe('shop.example.co.uk');
     jar.wipe();
-    store('click_id', 365, false, quiet)._save(data());
+    store('click_id', EXP, false, quiet)._save(data());
     expect(cookie('click_id')?.attrs).not.toHaveProperty('domain');
     expect(cookie('click_id')?.domain).toBe('');
   });
 
   it('logs where it stored, and when the cookie did not stick', () => {
     const log = vi.fn();
-    store('click_id', 365, 'auto', log)._save(data());
+    store('click_id', EXP, 'auto', log)._save(data());
     expect(log).toHaveBeenCalledWith('stored', 'example.co.uk');
     jar.wipe();
-    store('click_id', 365, 'other.com', log)._save(data());
-    expect(log).toHaveBeenCalledWith('cookie blocked', 'other.com');
+    store('click_id', EXP, 'other.com', log)._save(data());
+    expect(log).toHaveBeenCalledWith('blocked', 'other.com');
   });
 
   it('encodes the data cookie twice-safe: values with & = % ; survive the round trip', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     const d = { ...data('a;b=c%'), params: { q: 'x&y=z;%', 'we ird': 'v' } };
     s._save(d);
     expect(
@@ -75,7 +77,7 @@ describe('save', () => {
 
 describe('load and repair', () => {
   it('prefers the cookie (shared across subdomains) and refreshes a mirror holding another click', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     s._save(data('new'));
     localStorage.setItem('click_id', JSON.stringify(data('old')));
     expect(s._load(true)?.id).toBe('new');
@@ -83,7 +85,7 @@ describe('load and repair', () => {
   });
 
   it('rewrites the cookies from the mirror with the remaining lifetime', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     const d = data('abc', now() + 1000);
     s._save(d);
     jar.wipe();
@@ -94,7 +96,7 @@ describe('load and repair', () => {
   });
 
   it('rewrites the mirror from the cookies', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     const d = data();
     s._save(d);
     localStorage.clear();
@@ -103,7 +105,7 @@ describe('load and repair', () => {
   });
 
   it('repairs nothing while consent is pending', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     s._save(data());
     localStorage.clear();
     const n = jar.writes.length;
@@ -114,14 +116,14 @@ describe('load and repair', () => {
 
   it('accepts an id cookie a server wrote alone, with a fresh lifetime', () => {
     rawCookie('click_id=srv1; path=/');
-    const d = store('click_id', 30, 'auto', quiet)._load(true);
+    const d = store('click_id', now() + 30 * 86400, 'auto', quiet)._load(true);
     expect(d).toMatchObject({ id: 'srv1', src: '', params: {} });
-    expect(d!.exp).toBeGreaterThanOrEqual(now() + 30 * 86400 - 1);
+    expect(d!.exp).toBe(now() + 30 * 86400);
     expect(mirror().id).toBe('srv1');
   });
 
   it('ignores and removes expired data', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     localStorage.setItem('click_id', JSON.stringify(data('old', now() - 1)));
     expect(s._load(true)).toBeUndefined();
     expect(localStorage.getItem('click_id')).toBeNull();
@@ -132,7 +134,7 @@ describe('load and repair', () => {
   });
 
   it('ignores an invalid id in either place', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     localStorage.setItem('click_id', JSON.stringify({ ...data(), id: 'a b' }));
     rawCookie('click_id=%00x');
     expect(s._load(false)).toBeUndefined();
@@ -141,14 +143,27 @@ describe('load and repair', () => {
   });
 
   it('reads nothing and writes nothing when there is nothing', () => {
-    expect(store('click_id', 365, 'auto', quiet)._load(true)).toBeUndefined();
+    expect(store('click_id', EXP, 'auto', quiet)._load(true)).toBeUndefined();
     expect(jar.writes).toEqual([]);
+  });
+});
+
+describe('domain', () => {
+  it('probes for the widest domain once per store, then reuses it', () => {
+    const s = store('click_id', EXP, 'auto', quiet);
+    s._save(data());
+    const probes = () => jar.writes.filter((w) => w.startsWith('ct_probe')).length;
+    const n = probes();
+    expect(n).toBeGreaterThan(0);
+    s._save(data('again'));
+    s._clear();
+    expect(probes()).toBe(n);
   });
 });
 
 describe('clear', () => {
   it('removes both cookies on the written domain and host-only, and the mirror', () => {
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     s._save(data());
     rawCookie('click_id=hostonly');
     s._clear();
@@ -162,7 +177,7 @@ describe('hostile environments', () => {
     jar.restore();
     jar = installJar('shop.example.co.uk', { blocked: true });
     const log = vi.fn();
-    const s = store('click_id', 365, 'auto', log);
+    const s = store('click_id', EXP, 'auto', log);
     expect(() => s._save(data())).not.toThrow();
     expect(s._load(true)?.id).toBe('abc');
     expect(() => s._clear()).not.toThrow();
@@ -173,7 +188,7 @@ describe('hostile environments', () => {
     vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');
     });
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     expect(() => s._save(data())).not.toThrow();
     expect(s._load(true)?.id).toBe('abc');
     expect(() => s._clear()).not.toThrow();
@@ -184,7 +199,7 @@ describe('hostile environments', () => {
     vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
       throw new DOMException('full', 'QuotaExceededError');
     });
-    const s = store('click_id', 365, 'auto', quiet);
+    const s = store('click_id', EXP, 'auto', quiet);
     expect(() => s._save(data())).not.toThrow();
     expect(cookie('click_id')?.value).toBe('abc');
   });
