@@ -89,10 +89,11 @@ export const lastSeenRef = async (page: Page, name: string): Promise<string | nu
  */
 export const followLink = async (page: Page, target: Locator): Promise<string> => {
   const request = page.waitForRequest((r) => r.isNavigationRequest() && r.frame() === page.mainFrame());
+  // The next page's load, not its URL: a page with data-clean rewrites its address bar before it loads.
+  const loaded = page.waitForEvent('load');
   await target.click();
   const sent = (await request).url();
-  // The address bar may add the link's #fragment, which the request never carries.
-  await page.waitForURL((u) => u.href.replace(/#.*/, '') === sent);
+  await loaded;
   return sent;
 };
 
