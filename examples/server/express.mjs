@@ -10,7 +10,8 @@ const dispatch = createDispatcher({
   rules: [
     {
       id: 'network',
-      url: 'https://tracker.example/postback?clickid={affS1}&sum={payout}&cur={currency}',
+      // {click_id} is the id whichever param it arrived in (click_id or affS1); kept params are {affid}, {sub1}.
+      url: 'https://tracker.example/postback?clickid={click_id}&sum={payout}&cur={currency}&sub1={sub1}',
       method: 'POST',
     },
   ],
@@ -36,13 +37,14 @@ app.post('/api/orders', async (req, res) => {
   const click = readClickData(req.headers.cookie);
   const order = { id: `ord_${Date.now()}`, total: Number(req.body.total ?? 0), currency: 'EUR' };
   if (click) {
+    // A postback that fails must not fail the order: the log has it, and dispatching again sends only what failed.
     await dispatch({
       clickId: click.id,
       transactionId: order.id,
       amount: order.total,
       currency: order.currency,
       params: click.params,
-    });
+    }).catch((error) => console.error(error.message));
   }
   res.json({ order, attributed: Boolean(click) });
 });

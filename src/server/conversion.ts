@@ -38,12 +38,12 @@ export const resolveConversion = (c: Conversion, now = Date.now()): ResolvedConv
 
 /**
  * The names templates can use: snake_case and camelCase spellings of every field, plus the kept params.
- * The conversion's own fields win over kept params of the same name (those came from a URL anyone can edit).
+ * The conversion's own fields win over kept params of the same name (those came from a URL anyone can edit);
+ * a field the conversion lacks does not hide a kept param.
  */
 export const conversionValues = (c: ResolvedConversion): Record<string, TemplateValue> => {
   const payout = c.payout ?? c.amount;
-  return {
-    ...c.params,
+  const own: Record<string, TemplateValue> = {
     click_id: c.clickId,
     clickid: c.clickId,
     clickId: c.clickId,
@@ -62,4 +62,7 @@ export const conversionValues = (c: ResolvedConversion): Record<string, Template
     affiliate_id: c.affiliateId,
     affiliateId: c.affiliateId,
   };
+  // A field the conversion does not have (no offer id, say) leaves a kept param of that name visible.
+  for (const k in own) if (own[k] === undefined) delete own[k];
+  return { ...c.params, ...own };
 };

@@ -1,6 +1,6 @@
 import { getDomain } from 'tldts';
 import { isValidClickId, isValidValue } from '../core/click-id';
-import { type ClickData, dataCookieName, formatData, parseData } from '../core/cookie-format';
+import { type ClickData, dataCookieName, parseData, RESERVED_PREFIX } from '../core/cookie-format';
 import { getParam } from '../core/query';
 
 /** Options of clickIdCookie; names and defaults as the browser's init() options. */
@@ -37,6 +37,11 @@ const readValue = (value: string): string | undefined => {
     return undefined;
   }
 };
+
+// The browser writes the data query with URLSearchParams (a space is `+`, `*` bare, `~` %7E); the server writes the
+// very same bytes, so a cookie reads the same whichever side set it (parseData reads both spellings).
+const dataQuery = (src: string, exp: number, kept: Record<string, string>): string =>
+  String(new URLSearchParams([['ct_src', src], ['ct_exp', String(exp)], ...Object.entries(kept)]));
 
 /** The cookies of a Cookie header, name → decoded value (the first of a name wins, as in js-cookie). */
 const readCookies = (header: string | null | undefined): Map<string, string> => {
@@ -112,7 +117,7 @@ export const clickIdCookie = (requestUrl: string | URL, options: CookieOptions =
   const kept: Record<string, string> = {};
   for (const k of keep) {
     const v = getParam(href, k);
-    if (isValidValue(v)) kept[k] = v;
+    if (isValidValue(v) && !k.startsWith(RESERVED_PREFIX)) kept[k] = v;
   }
   const exp = Math.floor(now / 1000) + Math.round(days * 86400);
   const host = url.hostname;
@@ -126,6 +131,6 @@ export const clickIdCookie = (requestUrl: string | URL, options: CookieOptions =
   ].join('; ');
   return [
     `${writeName(cookie)}=${writeValue(id)}; ${attributes}`,
-    `${writeName(dataCookieName(cookie))}=${writeValue(formatData({ src, exp, params: kept }))}; ${attributes}`,
+    `${writeName(dataCookieName(cookie))}=${writeValue(dataQuery(src, exp, kept))}; ${attributes}`,
   ];
 };

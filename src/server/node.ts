@@ -88,7 +88,9 @@ export const toNodeHandler =
     }
     let body: Uint8Array | undefined;
     if (method !== 'GET' && method !== 'HEAD') {
-      const read = await readBody(req, options.maxBodyBytes ?? 1 << 20);
+      // A client that hangs up mid-body makes the stream throw: nobody is left to answer, but nothing may reject.
+      const read = await readBody(req, options.maxBodyBytes ?? 1 << 20).catch(() => 'aborted' as const);
+      if (read === 'aborted') return send(res, 400, { error: 'body_aborted' });
       if (read === 'too_large') return send(res, 413, { error: 'too_large' });
       if (read === 'parsed')
         return send(res, 400, {
@@ -99,9 +101,15 @@ export const toNodeHandler =
         });
       body = read;
     }
-    const response = await handler(
-      new Request(requestUrl(req), { method, headers, body: body as BodyInit | undefined }),
-    );
+    let response: Response;
+    try {
+      response = await handler(
+        new Request(requestUrl(req), { method, headers, body: body as BodyInit | undefined }),
+      );
+    } catch {
+      // A rejected handler must answer, not become an unhandled rejection that takes a Node process down.
+      return send(res, 500, { error: 'internal' });
+    }
     res.statusCode = response.status;
     for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);
     const cookies = response.headers.getSetCookie();

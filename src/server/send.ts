@@ -128,8 +128,12 @@ export const sendPostback = async (
         retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       }
     } catch (e) {
-      error = controller.signal.aborted ? `timeout after ${timeoutMs} ms` : errorText(e);
-      again = true;
+      // fetch quotes the URL in some errors (`Failed to parse URL from …`): the log must not show its secrets.
+      error = controller.signal.aborted
+        ? `timeout after ${timeoutMs} ms`
+        : errorText(e).split(req.url).join(redactUrl(req.url));
+      // A URL fetch cannot even parse fails the same way every time: no retry.
+      again = URL.canParse(req.url);
     } finally {
       clearTimeout(timer);
     }

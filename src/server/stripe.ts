@@ -249,6 +249,9 @@ export const conversionFromStripe = (
     status: 'approved',
     ...(email ? { email } : {}),
     ...(typeof event.created === 'number' ? { timestamp: event.created } : {}),
+    // Metadata the merchant set on the session or charge lets the offers/affiliate rule filters match webhooks.
+    ...(str(metadata.offer_id) ? { offerId: str(metadata.offer_id) } : {}),
+    ...(str(metadata.affiliate_id) ? { affiliateId: str(metadata.affiliate_id) } : {}),
     params: metadataParams(o.metadata, key),
   };
 };

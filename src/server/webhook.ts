@@ -53,19 +53,23 @@ export const stripeWebhookHandler = (options: WebhookOptions): ((request: Reques
       if (e instanceof StripeSignatureError) return json(400, { error: e.code, message: e.message });
       return json(500, { error: 'configuration' });
     }
-    const conversion = conversionFromStripe(event, options);
-    if (!conversion) return json(200, { received: true, ignored: true });
-    const key = `stripe-event:${event.id}`;
-    if (!(await dedupe.claim(key))) return json(200, { received: true, duplicate: true });
+    let claimed: string | undefined;
     try {
+      const conversion = conversionFromStripe(event, options);
+      if (!conversion) return json(200, { received: true, ignored: true });
+      const key = `stripe-event:${event.id}`;
+      if (!(await dedupe.claim(key))) return json(200, { received: true, duplicate: true });
+      claimed = key;
       await options.onConversion(conversion, event);
+      claimed = undefined;
+      await dedupe.done?.(key);
+      return json(200, { received: true });
     } catch (e) {
-      // Give the id back: Stripe's redelivery must be handled, not skipped as a duplicate.
-      await dedupe.release(key);
+      // A failed onConversion (or a shared dedupe store that is down) answers 500, never a rejected promise, and
+      // gives the id back: Stripe's redelivery must be handled, not skipped as a duplicate.
+      if (claimed) await dedupe.release(claimed).catch(() => undefined);
       report(e, event);
       return json(500, { error: 'conversion_failed' });
     }
-    await dedupe.done?.(key);
-    return json(200, { received: true });
   };
 };

@@ -11,6 +11,8 @@ const EXP = NOW / 1000 + 365 * 86400;
 const EXPIRES = new Date(EXP * 1000).toUTCString();
 /** The Cookie header a browser would send back for these Set-Cookie values. */
 const cookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split('; ')[0]).join('; ');
+/** The data query exactly as the browser side (src/browser/storage.ts) writes it. */
+const browserQuery = (data: Record<string, string>) => String(new URLSearchParams(data));
 
 describe('clickIdCookie', () => {
   it('writes the browser side’s two cookies on the registrable domain', () => {
@@ -76,8 +78,12 @@ describe('clickIdCookie', () => {
           expect(c.split(';')[0]).not.toMatch(/[\s,"\\]/);
         }
         // The same bytes js-cookie writes, so either side reads the other's cookies.
-        expect(cookies[0]).toBe(
-          `click_id=${Cookies.converter.write(id, 'click_id')}; ${cookies[0].split('; ').slice(1).join('; ')}`,
+        const attributes = cookies[0].split('; ').slice(1).join('; ');
+        expect(cookies[0]).toBe(`click_id=${Cookies.converter.write(id, 'click_id')}; ${attributes}`);
+        // The data cookie too: the browser writes its query with URLSearchParams (a space is `+`), then js-cookie.
+        const browserData = browserQuery({ ct_src: 'click_id', ct_exp: `${EXP}`, sub1: kept });
+        expect(cookies[1]).toBe(
+          `click_id_data=${Cookies.converter.write(browserData, 'click_id_data')}; ${attributes}`,
         );
         expect(readClickData(cookieHeader(cookies), 'click_id', NOW)).toEqual({
           id,
@@ -100,16 +106,30 @@ describe('readClickId / readClickData', () => {
       jsCookie('tn_click_id', 'abc/é'),
       jsCookie(
         'tn_click_id_data',
-        formatData({ src: 'affS1', exp, params: { affid: '101', bad: ' padded ' } }),
+        browserQuery({
+          ct_src: 'affS1',
+          ct_exp: `${exp}`,
+          affid: '101',
+          utm_campaign: 'spring sale + 50% *off* ~now',
+          sub1: 'a&b=c/é',
+          bad: ' padded ',
+        }),
       ),
     ].join('; ');
+    expect(header).toContain('utm_campaign=spring+sale+%252B+50%2525+*off*+%257Enow');
     expect(readClickId(header, 'tn_click_id')).toBe('abc/é');
     expect(readClickData(header, 'tn_click_id')).toEqual({
       id: 'abc/é',
       src: 'affS1',
       exp,
-      params: { affid: '101' },
+      params: { affid: '101', utm_campaign: 'spring sale + 50% *off* ~now', sub1: 'a&b=c/é' },
     });
+    // …and what an older server wrote with RFC 3986 escapes (`%20` for a space).
+    const rfc3986 = `x=1; tn_click_id=abc; tn_click_id_data=${Cookies.converter.write(
+      formatData({ src: 'affS1', exp, params: { utm_campaign: 'spring sale' } }),
+      'tn_click_id_data',
+    )}`;
+    expect(readClickData(rfc3986, 'tn_click_id')?.params).toEqual({ utm_campaign: 'spring sale' });
   });
 
   it('ignores expired, invalid and missing ids, and malformed encodings', () => {

@@ -158,6 +158,31 @@ describe('createDispatcher', () => {
     });
   });
 
+  it('a field the conversion lacks leaves a kept param of that name visible', async () => {
+    const { requests, send } = recorder();
+    const rule: PostbackRule = { id: 'o', url: 'https://t.example/pb?offer={offer_id}&m={email}' };
+    await createDispatcher({ rules: [rule], send })({
+      clickId: 'c',
+      transactionId: 't-kept',
+      amount: 1,
+      currency: 'USD',
+      params: { offer_id: 'spring', email: 'from-url@example.com' },
+    });
+    await createDispatcher({ rules: [rule], send })({
+      clickId: 'c',
+      transactionId: 't-own',
+      amount: 1,
+      currency: 'USD',
+      offerId: 'own',
+      email: 'own@example.com',
+      params: { offer_id: 'spring', email: 'from-url@example.com' },
+    });
+    expect(requests.map((r) => r.url)).toEqual([
+      'https://t.example/pb?offer=spring&m=from-url%40example.com',
+      'https://t.example/pb?offer=own&m=own%40example.com',
+    ]);
+  });
+
   it('amount 0 with no event is a lead; filters pick rules by event, status, affiliate, offer', async () => {
     const { requests, send } = recorder();
     const dispatch = createDispatcher({

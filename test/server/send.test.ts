@@ -46,6 +46,18 @@ describe('sendPostback against a real receiver', () => {
     expect(r.error).toMatch(/fetch failed|socket|ECONNRESET|other side closed/i);
   });
 
+  it('keeps secrets out of fetch’s own error messages, and does not retry a URL fetch cannot parse', async () => {
+    const r = await sendPostback('http://exa mple.test/pb?token=SECRET123&k=e', { retries: 3, backoffMs: 1 });
+    expect(r).toMatchObject({ ok: false, outcome: 'failed', attempts: 1 });
+    expect(r.error).toMatch(/URL/);
+    expect(JSON.stringify(r)).not.toContain('SECRET123');
+    const withPassword = await sendPostback('http://user:hunter2@127.0.0.1:9/pb?sig=SECRET456', {
+      retries: 0,
+    });
+    expect(withPassword.ok).toBe(false);
+    expect(JSON.stringify(withPassword)).not.toMatch(/hunter2|SECRET456/);
+  });
+
   it('does not retry a 4xx other than 408/429', async () => {
     receiver = await startReceiver(() => ({ status: 404 }));
     const r = await sendPostback(`${receiver.url}/pb?k=d`, { retries: 3, backoffMs: 1 });

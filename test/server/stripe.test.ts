@@ -218,6 +218,14 @@ describe('conversionFromStripe', () => {
     });
   });
 
+  it('takes offerId and affiliateId from metadata, so offer and affiliate rule filters can match', () => {
+    const c = conversionFromStripe(
+      session({ metadata: { offer_id: 'pro', affiliate_id: 'A17', affid: '1' } }),
+    );
+    expect(c).toMatchObject({ offerId: 'pro', affiliateId: 'A17', params: { offer_id: 'pro', affid: '1' } });
+    expect(conversionFromStripe(session({ metadata: {} }))).not.toHaveProperty('offerId');
+  });
+
   it('undoes the browser encoding of click ids Stripe would refuse', () => {
     const id = 'id with spaces/é+🎉';
     const ref = toStripeReference(id) as string;

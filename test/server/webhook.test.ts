@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Conversion, createDispatcher, stripeWebhookHandler } from '../../src/server/index';
+import {
+  type Conversion,
+  createDispatcher,
+  memoryDedupe,
+  stripeWebhookHandler,
+} from '../../src/server/index';
 import { nodeWebhookHandler } from '../../src/server/node';
 import { startReceiver } from './receiver';
 
@@ -92,6 +97,33 @@ describe('stripeWebhookHandler with real Request objects', () => {
     expect(attempts).toBe(2);
   });
 
+  it('answers 500 (never rejects) when the dedupe store fails or a signed body is not an event, and retries cleanly', async () => {
+    let down = true;
+    const released: string[] = [];
+    const store = memoryDedupe();
+    const handler = stripeWebhookHandler({
+      secret,
+      onConversion: () => undefined,
+      dedupe: {
+        claim: async (key) => {
+          if (down) throw new Error('redis down');
+          return store.claim(key);
+        },
+        release: async (key) => void released.push(key),
+      },
+    });
+    const body = eventBody('evt_9');
+    const failed = await handler(request(body));
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ error: 'conversion_failed' });
+    expect(released).toEqual([]);
+    down = false;
+    expect((await handler(request(body))).status).toBe(200);
+    expect((await handler(request(body))).status).toBe(200);
+    expect(await (await handler(request(body))).json()).toEqual({ received: true, duplicate: true });
+    expect((await handler(request('null'))).status).toBe(500);
+  });
+
   it('end to end: webhook → dispatcher → postback receiver, once per session across events and redeliveries', async () => {
     const receiver = await startReceiver(() => ({ status: 200 }));
     try {
@@ -150,6 +182,27 @@ describe('nodeWebhookHandler through a real Node http server', () => {
       headers: { 'stripe-signature': header },
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('answers 500 instead of rejecting when the handler throws', async () => {
+    const body = eventBody('evt_10');
+    const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret });
+    const failing = nodeWebhookHandler({
+      secret,
+      onConversion: () => undefined,
+      dedupe: { claim: () => Promise.reject(new Error('store down')), release: async () => {} },
+    });
+    let rejected: unknown;
+    const url = await listen((req, res) =>
+      failing(req, res).catch((e) => {
+        rejected = e ?? 'rejected';
+        res.statusCode = 599;
+        res.end();
+      }),
+    );
+    const res = await fetch(url, { method: 'POST', body, headers: { 'stripe-signature': header } });
+    expect(res.status).toBe(500);
+    expect(rejected).toBeUndefined();
   });
 
   it('takes the body from express.raw(), and refuses one express.json() already parsed', async () => {
