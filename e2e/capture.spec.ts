@@ -79,6 +79,22 @@ test.describe('the widest cookie domain the browser accepts', () => {
     expect(parseData(cookieValue(await cookie(context, 'click_id_data'))!).src).toBe('affS1');
   });
 
+  test('a stale host-only click_id cookie (an old snippet) never shadows a new click', async ({
+    page,
+    context,
+  }) => {
+    // Chromium sends the older cookie of a name first, so a host-only one left behind would be read before ours.
+    await context.addCookies([{ name: 'click_id', value: 'old-snippet', url: url('shop.example.co.uk') }]);
+    const id = newClickId();
+    await page.goto(url('shop.example.co.uk', `/?click_id=${id}`));
+    expect(await clickId(page)).toBe(id);
+    await page.goto(url('shop.example.co.uk', '/pricing.html'));
+    expect(await clickId(page)).toBe(id);
+    expect((await cookies(context, 'click_id')).map((c) => [c.domain, cookieValue(c)])).toEqual([
+      ['.example.co.uk', id],
+    ]);
+  });
+
   test('user.github.io keeps it on its own host, never on the github.io public suffix', async ({
     page,
     context,

@@ -18,12 +18,16 @@ export const applyRules = (
   const id = c._d?.id;
   const { _t: t } = c;
   const host = u.hostname;
+  const s = c._h.includes(host);
   let r: string | undefined;
-  if (id && /^https?:$/.test(u.protocol)) {
+  // A Stripe link gets Stripe's form of the id, also in a placeholder (a raw id Stripe would drop never reaches it).
+  const v = id && (s ? stripeRef(id, c) : id);
+  if (v && /^https?:$/.test(u.protocol)) {
     // Replace only when no token survives: an id containing the token would otherwise change on every pass.
-    if (t && !(r = url.split(t).join(encodeURIComponent(id))).includes(t)) url = r;
-    if (c._h.includes(host) && (r = stripeRef(id, c))) url = setParam(url, 'client_reference_id', r);
-    if (c._l.some((d) => `.${host}`.endsWith(`.${d}`))) url = setParam(url, c._p, id);
+    if (t && !(r = url.split(t).join(encodeURIComponent(v))).includes(t)) url = r;
+    // Trimmed before a pair is appended: trailing whitespace (templates leave newlines) would land in the path.
+    if (s) url = setParam(url.trim(), 'client_reference_id', v);
+    if (c._l.some((d) => `.${host}`.endsWith(`.${d}`))) url = setParam(url.trim(), c._p, id!);
   }
   return url;
 };

@@ -35,8 +35,15 @@ export const store = (name: string, exp: number, domain: string | false | undefi
   const at = () =>
     (where ??=
       domain === false ? '' : domain && domain !== 'auto' ? domain : widestDomain(location.hostname));
+  // Both cookies on one domain; undefined is host-only.
+  const rm = (domain?: string) => {
+    for (const n of [name, dn]) Cookies.remove(n, { domain });
+  };
   const save = (d: ClickData) => {
     attempt(() => {
+      // A host-only cookie of the same name (domain: false before, an old vendor snippet) is sent and read before
+      // ours, so it would shadow every new click: remove it first.
+      rm();
       const a: Cookies.CookieAttributes = {
         domain: at(),
         expires: new Date(d.exp * 1e3),
@@ -51,7 +58,8 @@ export const store = (name: string, exp: number, domain: string | false | undefi
   };
   const clear = () => {
     attempt(() => {
-      for (const domain of [at(), '']) for (const n of [name, dn]) Cookies.remove(n, { domain });
+      rm(at());
+      rm();
     });
     attempt(() => localStorage.removeItem(name));
   };

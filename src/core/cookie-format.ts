@@ -34,6 +34,7 @@ export const formatData = (data: Omit<ClickData, 'id'>): string =>
 /** Parses formatData's output; unknown or malformed pairs are skipped, never thrown. */
 export const parseData = (value: string): Omit<ClickData, 'id'> => {
   const out: Omit<ClickData, 'id'> = { src: '', exp: 0, params: {} };
+  const params: [string, string][] = [];
   for (const pair of value.split('&')) {
     const eq = pair.indexOf('=');
     const k = decode(eq < 0 ? pair : pair.slice(0, eq));
@@ -41,7 +42,9 @@ export const parseData = (value: string): Omit<ClickData, 'id'> => {
     if (!k || v === undefined) continue;
     if (k === 'ct_src') out.src = v;
     else if (k === 'ct_exp') out.exp = Number(v) || 0;
-    else if (!k.startsWith(RESERVED_PREFIX)) out.params[k] = v;
+    else if (!k.startsWith(RESERVED_PREFIX)) params.push([k, v]);
   }
+  // fromEntries defines own properties: a kept param named `__proto__` is kept, never assigned to the prototype.
+  out.params = Object.fromEntries(params);
   return out;
 };

@@ -71,8 +71,8 @@ export const readClickData = (
   const data = parseData(cookies.get(dataCookieName(name)) ?? '');
   // An id without its data cookie lives as long as the browser keeps it (as on the browser side).
   if (data.exp && data.exp * 1000 <= now) return undefined;
-  const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data.params)) if (isValidValue(v)) params[k] = v;
+  // fromEntries defines own properties, so a kept param named `__proto__` survives like any other.
+  const params = Object.fromEntries(Object.entries(data.params).filter(([, v]) => isValidValue(v)));
   return { id, src: data.src, exp: data.exp, params };
 };
 

@@ -302,12 +302,16 @@ describe('Stripe buy button and pricing table', () => {
     start();
     expect($('stripe-buy-button').getAttribute('client-reference-id')).toBe(toStripeReference('a.b c'));
     stop!();
-    context._d = click('.'.repeat(180));
+    const long = '.'.repeat(180);
+    context._d = click(long);
     html('<stripe-buy-button></stripe-buy-button><a href="https://buy.stripe.com/a">a</a>');
     start();
     expect($('stripe-buy-button').hasAttribute('client-reference-id')).toBe(false);
     expect($('a').getAttribute('href')).toBe('https://buy.stripe.com/a');
-    expect(log).toHaveBeenCalled();
+    expect(log.mock.calls).toEqual([
+      ['refused', 'stripe', long],
+      ['refused', 'stripe', long],
+    ]);
   });
 });
 

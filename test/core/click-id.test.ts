@@ -48,7 +48,20 @@ describe('isValidClickId', () => {
       'a\u007f',
       'a\u0085',
     ];
-    for (const v of [...bad, 'a\u00a0b', 'a\u2028b', 'a\u3000b', '\ufeffa', undefined, null, 1, {}, ['a']]) {
+    for (const v of [
+      ...bad,
+      'a\ufffdb',
+      'a\u009f',
+      'a\u00a0b',
+      'a\u2028b',
+      'a\u3000b',
+      '\ufeffa',
+      undefined,
+      null,
+      1,
+      {},
+      ['a'],
+    ]) {
       expect(isValidClickId(v)).toBe(false);
     }
   });
@@ -66,7 +79,8 @@ describe('isValidClickId', () => {
 describe('isValidValue', () => {
   it('allows inner spaces but not surrounding ones or controls', () => {
     expect(isValidValue('spring sale')).toBe(true);
-    for (const v of [' spring', 'sale ', 'a\tb', 'a\u0007', '', 'x'.repeat(257), 5])
+    expect(isValidValue('x'.repeat(256))).toBe(true);
+    for (const v of [' spring', 'sale ', 'a\tb', 'a\u0007', 'a\ufffdb', '', 'x'.repeat(257), 5])
       expect(isValidValue(v)).toBe(false);
   });
 

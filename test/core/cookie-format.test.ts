@@ -25,6 +25,15 @@ describe('data cookie format', () => {
     expect(parseData('')).toEqual({ src: '', exp: 0, params: {} });
   });
 
+  it('keeps a kept param named __proto__ as an own property, never touching the prototype', () => {
+    const { params } = parseData('ct_src=a&ct_exp=1&__proto__=x&constructor=y');
+    expect(Object.entries(params)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+    expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
+  });
+
   it('round-trips any values, and what js-cookie does to the value on the way is undone by one decode', () => {
     const key = fc.string({ minLength: 1 }).filter((k) => !k.startsWith('ct_'));
     fc.assert(

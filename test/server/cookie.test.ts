@@ -132,6 +132,15 @@ describe('readClickId / readClickData', () => {
     expect(readClickData(rfc3986, 'tn_click_id')?.params).toEqual({ utm_campaign: 'spring sale' });
   });
 
+  it('keeps a kept param named __proto__ as an own value', () => {
+    const header = `click_id=x; ${jsCookie('click_id_data', browserQuery({ ['__proto__']: 'p', a: '1' }))}`;
+    const params = readClickData(header)?.params;
+    expect(Object.entries(params ?? {})).toEqual([
+      ['__proto__', 'p'],
+      ['a', '1'],
+    ]);
+  });
+
   it('ignores expired, invalid and missing ids, and malformed encodings', () => {
     expect(readClickId(undefined)).toBeUndefined();
     expect(readClickId('click_id=')).toBeUndefined();
