@@ -23,6 +23,7 @@ import { createServer } from 'node:https';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import selfsigned from 'selfsigned';
+import { TYPES } from '../examples/demo/lib/static.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,18 +35,6 @@ export const STANDIN_HOSTS = [
   'checkout.thirdparty.example',
   'example.org',
 ];
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 const MAX_RECORDS = 2000;
 const MAX_BODY = 64 * 1024;
