@@ -22,7 +22,7 @@ export const carry = (c: LinkContext): (() => void) => {
       else if (t?.[0] === 's') decorateStripeElement(el, id!, c);
       else if (t) {
         const h = el.getAttribute('href')!;
-        // The element already parsed its href: its protocol and hostname cost no second parse.
+        // The element resolves its href itself (each of its URL getters parses it: applyRules reads as few as it can).
         const u = applyRules(h, c, el);
         if (u !== h) el.setAttribute('href', u);
       }
