@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Refreshes the figures in docs/readme-parts/performance.md from bench/results.json (the latest
+// Refreshes the figures in README.md ("Performance") from bench/results.json (the latest
 // `npm run bench`): only the part between the bench:start and bench:end markers is rewritten, so the
 // prose around it stays as written. Run `node bench/report.mjs` after a bench run.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const doc = new URL('../docs/readme-parts/performance.md', import.meta.url);
+const doc = new URL('../README.md', import.meta.url);
 const result = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
 const m = result.machine;
 
