@@ -12,6 +12,7 @@ const BUDGET = 3072;
 const TARGET = 2000;
 const file = 'dist/clicktrail.min.js';
 const code = readFileSync(file);
+// Node's zlib at level 9 (what CDNs serve is close to it; the gzip command line comes out ~10 bytes larger).
 const gzip = gzipSync(code, { level: 9 }).length;
 const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const sri = `sha384-${createHash('sha384').update(code).digest('base64')}`;
