@@ -19,8 +19,8 @@ const has = (cmd) => {
 
 const marker = 'node_modules/.package-lock.json';
 if (!existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs + 1000) {
-  // Not `npm ci`: see .ci/run (the lockfile cannot list other platforms' native packages here).
-  run('npm install --no-audit --no-fund');
+  // `npm ci` installs exactly the lockfile and never rewrites it, so a fresh clone's tree stays clean.
+  run('npm ci --no-audit --no-fund');
 }
 
 if (process.argv.includes('--browser')) {
