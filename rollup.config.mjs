@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -10,29 +11,45 @@ const ts = () =>
 const external = (id) =>
   id.startsWith('node:') || id === 'tldts' || id === 'js-cookie' || id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
+// Chromium 136+ compiles every function of a script whose first line is this comment eagerly, off the main thread,
+// instead of lazily on the main thread at each function's first call (all of ours run at load).
+const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const has = (f) => existsSync(f);
 
 const serverEntries = { index: 'src/server/index.ts' };
 if (has('src/server/node.ts')) serverEntries.node = 'src/server/node.ts';
 
-export default [
-  {
-    input: 'src/browser/auto.ts',
-    output: {
-      file: 'dist/clicktrail.min.js',
-      format: 'iife',
-      banner,
-      plugins: [
-        terser({
-          ecma: 2020,
-          compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
-          mangle: { properties: { regex: /^_/ } },
-          format: { comments: /^!/ },
-        }),
-      ],
-    },
-    plugins: [ts(), nodeResolve()],
+// The script-tag builds differ only in their logger (see src/browser/log.ts): `./log` is resolved to `logModule`.
+const logger = (logModule) => ({
+  name: 'clicktrail-logger',
+  resolveId: (source, importer) =>
+    source === './log' && importer?.includes('/src/browser/') && !importer.endsWith(logModule)
+      ? fileURLToPath(new URL(`./src/browser/${logModule}`, import.meta.url))
+      : null,
+});
+const scriptTag = (file, logModule) => ({
+  input: 'src/browser/auto.ts',
+  output: {
+    file,
+    format: 'iife',
+    banner: `${COMPILE_HINT}\n${banner}`,
+    plugins: [
+      terser({
+        ecma: 2020,
+        compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
+        mangle: { properties: { regex: /^_/ } },
+        format: { comments: /^!|^# allFunctionsCalledOnLoad$/ },
+      }),
+    ],
   },
+  plugins: [logger(logModule), ts(), nodeResolve()],
+});
+
+export default [
+  // What sites paste: every feature, no logging.
+  scriptTag('dist/clicktrail.min.js', 'log-silent.ts'),
+  // The same script with logging, on by default: what to load while setting clicktrail up.
+  scriptTag('dist/clicktrail.debug.js', 'log-debug.ts'),
   {
     input: 'src/browser/index.ts',
     output: { file: 'dist/index.js', format: 'es', banner },

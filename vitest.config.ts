@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Browser code runs under happy-dom; core and server code under plain Node, as they ship.
+// Browser code runs under happy-dom; core and server code under plain Node, as they ship. Type tests
+// (test/types/*.test-d.ts, expectTypeOf) run through tsc in vitest's typecheck mode.
 export default defineConfig({
   test: {
     projects: [
@@ -8,8 +9,25 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: [
+            'test/core/**/*.test.ts',
+            'test/server/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/build/**/*.test.ts',
+          ],
           environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['test/types/**/*.test-d.ts'],
+            tsconfig: './tsconfig.test.json',
+          },
         },
       },
     ],

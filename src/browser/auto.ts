@@ -1,6 +1,7 @@
-import { optionsFromDataset } from './dataset';
-import { init } from './index';
+import { resolveConfig } from './config';
 import type { ClickTrail } from './options';
+import { configTag, isClickTrail } from './script-tag';
+import { start } from './start';
 
 declare global {
   interface Window {
@@ -9,15 +10,12 @@ declare global {
   }
 }
 
-// The script-tag entry. Async and injected scripts may see currentScript null, hence the src fallback.
+// The script-tag entry: configures clicktrail from the first clicktrail tag's data-* attributes, exposes it as
+// window.clicktrail and announces it with the clicktrail:ready event. A second copy finds it running and stops.
 try {
-  if (!window.clicktrail) {
-    const tag = (document.currentScript ||
-      document.querySelector('script[src*="clicktrail"]')) as HTMLScriptElement | null;
-    dispatchEvent(
-      new CustomEvent('clicktrail:ready', {
-        detail: (window.clicktrail = init(optionsFromDataset(tag?.dataset))),
-      }),
-    );
+  if (!isClickTrail(window.clicktrail)) {
+    const clicktrail = start(resolveConfig(configTag()?.dataset));
+    window.clicktrail = clicktrail;
+    dispatchEvent(new CustomEvent('clicktrail:ready', { detail: clicktrail }));
   }
 } catch {}
