@@ -46,14 +46,22 @@ export const carry = (currentClick: () => ClickData | undefined, config: Config)
   const scanned = scanSelector(config, location.hostname);
   // How many times the observer edited each element (see MAX_EDITS).
   const editCounts = new WeakMap<Element, number>();
+  // For each link clicktrail edited, the href the page gave it and the one clicktrail wrote: a later click (a
+  // single-page app's) starts again from the page's href, so its id replaces the earlier one (which the rules
+  // would otherwise keep, as they keep any client_reference_id already there).
+  const linkEdits = new WeakMap<Element, [pageHref: string, ourHref: string]>();
   let carrying = true;
 
   const decorateLink = (link: HTMLAnchorElement, click: ClickData): boolean => {
     const href = link.getAttribute('href')!;
+    const [pageHref, ourHref] = linkEdits.get(link) || [];
+    const from = href === ourHref ? pageHref! : href;
     // The element resolves its href itself (each of its URL getters parses it: applyRules reads as few as it can).
-    const next = applyRules(href, click, config, link);
-    if (next !== href) link.setAttribute('href', next);
-    return next !== href;
+    const next = applyRules(from, click, config, link);
+    if (next === href) return false;
+    linkEdits.set(link, [from, next]);
+    link.setAttribute('href', next);
+    return true;
   };
   // One element, for one click. `bounded` (the observer's scans) gives up on an element after MAX_EDITS edits.
   const decorate = (element: Element, click: ClickData, bounded: boolean): void => {

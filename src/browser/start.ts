@@ -21,8 +21,12 @@ export const start = (config: Config): ClickTrail => {
   const { idParams, keep } = config;
   const store = createStore(config.cookie, config.domain, config.days);
   let consent = config.consent;
+  // A landing that brings a click, with last-click attribution, replaces whatever is stored: the mirror's copy
+  // cannot matter then, and is not read (see Store.load).
+  const replacing =
+    config.attribution === 'last' && !!attempt(() => captureClick(location.search, idParams, keep));
   // The current click: what links carry. Loaded from storage, then replaced by each click the address brings.
-  let click: ClickData | undefined = attempt(() => store.load(consent));
+  let click: ClickData | undefined = attempt(() => store.load(consent, !replacing));
   let carrier: Carrier | undefined;
   let stopWatching: (() => void) | undefined;
   let lastSearch: string | undefined;

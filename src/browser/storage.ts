@@ -8,10 +8,12 @@ import { log } from './log';
 /** The store behind init(): two cookies (the id, and `<cookie>_data`) and a localStorage mirror under `cookie`. */
 export interface Store {
   /**
-   * The stored click, read from one look at document.cookie (and the mirror only when the cookies hold none). With
-   * `repair`, a copy that is missing or stale is rewritten from the other, and expired traces are removed.
+   * The stored click, read from one look at document.cookie, and from the mirror only when the cookies hold none
+   * and `readMirror` (a new click about to replace it makes the mirror's copy moot; reading it would load the
+   * page's whole storage area on the main thread). With `repair`, a copy that is missing or stale is rewritten
+   * from the other, and expired traces are removed.
    */
-  load(repair: boolean): ClickData | undefined;
+  load(repair: boolean, readMirror?: boolean): ClickData | undefined;
   /** Writes both cookies now, and the mirror once the page is idle. */
   save(click: ClickData): void;
   /** Removes both cookies (on the domain they were written to, and host-only) and the mirror. */
@@ -73,7 +75,7 @@ export const createStore = (cookie: string, domain: string | false, days: number
   };
 
   return {
-    load: (repair) => {
+    load: (repair, readMirror = true) => {
       const now = Date.now();
       const jar = attempt(() => Cookies.get()) || {};
       const id = jar[cookie];
@@ -86,8 +88,8 @@ export const createStore = (cookie: string, domain: string | false, days: number
       );
       // 1. The cookies hold a live click: it wins (the cookies are shared by every subdomain, the mirror is per
       //    origin), and the mirror is written from it when the page is idle.
-      if (fromCookies) {
-        if (repair) writeMirrorLater(fromCookies);
+      if (fromCookies || !readMirror) {
+        if (repair && fromCookies) writeMirrorLater(fromCookies);
         return fromCookies;
       }
       const mirror = attempt(() => {

@@ -91,3 +91,23 @@ describe('a click id that arrives after load', () => {
     expect(ct.clickId()).toBeUndefined();
   });
 });
+
+describe('a second click after load (last click)', () => {
+  it('replaces the first one in the links it had decorated, and only in those', () => {
+    document.body.innerHTML = `
+      <a id="buy" href="https://buy.stripe.com/test_1">buy</a>
+      <a id="own" href="https://buy.stripe.com/test_2?client_reference_id=user_9">own</a>`;
+    setUrl('https://shop.example.co.uk/?click_id=first');
+    ct = init();
+    expect(document.querySelector('#buy')!.getAttribute('href')).toBe(
+      'https://buy.stripe.com/test_1?client_reference_id=first',
+    );
+    history.pushState(null, '', '/?click_id=second');
+    expect(document.querySelector('#buy')!.getAttribute('href')).toBe(
+      'https://buy.stripe.com/test_1?client_reference_id=second',
+    );
+    expect(document.querySelector('#own')!.getAttribute('href')).toBe(
+      'https://buy.stripe.com/test_2?client_reference_id=user_9',
+    );
+  });
+});

@@ -243,6 +243,18 @@ describe('storage calls', () => {
     expect(calls()).toBe(1);
   });
 
+  it('a click about to replace the stored one: the mirror is not read, only written when idle', () => {
+    localStorage.setItem('click_id', JSON.stringify(data('older')));
+    const calls = localStorageCalls();
+    const s = store();
+    expect(s.load(true, false)).toBeUndefined();
+    s.save(data('landing'));
+    expect(calls()).toBe(0);
+    idle();
+    expect(calls()).toBe(1);
+    expect(mirror().id).toBe('landing');
+  });
+
   it('a first visit writes the cookies once each, and removes a host-only twin only when one was seen', () => {
     const s = store();
     expect(s.load(true)).toBeUndefined();
