@@ -31,6 +31,11 @@ const list = (value: unknown): string[] | undefined => {
   const entries = typeof value === 'string' ? value.match(/[^\s,]+/g) || [] : value;
   if (Array.isArray(entries) && entries.every(isText)) return entries;
 };
+/** A list with at least one entry. */
+const names = (value: unknown): string[] | undefined => {
+  const entries = list(value);
+  if (entries?.length) return entries;
+};
 /** On with `true`, `"true"` or a bare attribute; anything else is off. */
 const on = (value: unknown): boolean => value === true || value === 'true' || value === '';
 /** Non-empty text, or `false` (`"false"`) for off. */
@@ -42,7 +47,7 @@ const OPTIONS: Record<
   Exclude<keyof Options, 'params'>,
   [kind: (value: unknown) => unknown, fallback: unknown]
 > = {
-  idParams: [(value) => (list(value)?.length ? list(value) : undefined), DEFAULT_ID_PARAMS],
+  idParams: [names, DEFAULT_ID_PARAMS],
   keep: [list, []],
   cookie: [(value) => (isText(value) ? value : undefined), DEFAULT_COOKIE],
   days: [(value) => (isValidDays(+(value as number)) ? +(value as number) : undefined), DEFAULT_DAYS],
@@ -66,14 +71,14 @@ const OPTIONS: Record<
 
 /**
  * Checks init()'s options, or a script tag's data-* attributes (its `dataset`: `data-id-params` is `idParams`),
- * whatever they hold (`init(null)`, getters that throw) and never throws; turns debug logging on or off first. An absent option takes its default; a
+ * whatever they hold (`init(null)`, getters that throw), and never throws. An absent option takes its default; a
  * value not of the option's kind takes it too, and debug logs `invalid <option> <value>`. `idParams` falls back to
- * its deprecated name `params`.
+ * its deprecated name `params`. Turns debug logging on or off first, so those lines can be seen.
  */
 export const resolveConfig = (options?: Options | DOMStringMap | null): Config => {
   const read = (name: string): unknown => attempt(() => (options as Record<string, unknown>)[name]);
   setLogging(on(read('debug')));
-  const config: Record<string, unknown> = {};
+  const config = {} as Config & Record<string, unknown>;
   for (const [name, [kind, fallback]] of Object.entries(OPTIONS)) {
     const value = read(name) === undefined && name === 'idParams' ? read('params') : read(name);
     let valid = value === undefined ? fallback : kind(value);
@@ -84,8 +89,6 @@ export const resolveConfig = (options?: Options | DOMStringMap | null): Config =
     config[name] = valid;
   }
   // Capture refuses them anyway (they would overwrite the data cookie's own fields); this says so.
-  if (log)
-    for (const name of (config as unknown as Config).keep.filter(isReservedName))
-      log('invalid', 'keep', name);
-  return config as unknown as Config;
+  if (log) for (const name of config.keep.filter(isReservedName)) log('invalid', 'keep', name);
+  return config;
 };

@@ -46,7 +46,7 @@ export const start = (config: Config): ClickTrail => {
     if (captured) log?.('captured', captured.src, captured.id);
     const next = attribute(click, captured, config.attribution, expiryFor(Date.now(), config.days));
     if (next) {
-      click = fitData(next, dataCookieName(config.cookie), (name) => log?.('dropped', name));
+      click = fitData(next, dataCookieName(config.cookie), log && ((name) => log?.('dropped', name)));
       if (consent) store.save(click);
       carrier?.rescan();
     } else if (captured) log?.('kept first', click!.id);
