@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -6,18 +6,15 @@ import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 // Three products from one source tree: the script-tag IIFE, the ESM browser API, and the server module.
-const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false } });
+const ts = (tsconfig = './tsconfig.json') =>
+  typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } });
 const external = (id) =>
   id.startsWith('node:') || id === 'tldts' || id === 'js-cookie' || id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
 // Chromium 136+ compiles every function of a script whose first line is this comment eagerly, off the main thread,
 // instead of lazily on the main thread at each function's first call (all of ours run at load).
 const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
-const has = (f) => existsSync(f);
-
-const serverEntries = { index: 'src/server/index.ts' };
-if (has('src/server/node.ts')) serverEntries.node = 'src/server/node.ts';
+const serverEntries = { index: 'src/server/index.ts', node: 'src/server/node.ts' };
 
 // The script-tag builds differ only in their logger (see src/browser/log.ts): `./log` is resolved to `logModule`.
 const logger = (logModule) => ({
@@ -86,14 +83,11 @@ export default [
       plugins: [dts()],
     })),
   ),
-  ...(has('src/cli.ts')
-    ? [
-        {
-          input: 'src/cli.ts',
-          output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
-          external,
-          plugins: [ts()],
-        },
-      ]
-    : []),
+  // The CLI imports `clicktrail/server` by name, left external: it runs on the package's own public API.
+  {
+    input: 'src/cli.ts',
+    output: { file: 'dist/cli.js', format: 'es' },
+    external,
+    plugins: [ts('./tsconfig.cli.json')],
+  },
 ];
