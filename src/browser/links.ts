@@ -39,7 +39,7 @@ export const applyRules = (
     (toStripe || toLinkDomain || (placeholder && href.includes(placeholder))) &&
     /^https?:$/.test(parsed.protocol)
   ) {
-    if (placeholder) {
+    if (placeholder && href.includes(placeholder)) {
       const filled = href.split(placeholder).join(encodeURIComponent(value));
       // Filled only when no token survives: an id containing the token would otherwise change on every pass.
       if (!filled.includes(placeholder)) href = filled;

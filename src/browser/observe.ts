@@ -44,41 +44,33 @@ export interface Carrier {
  */
 export const carry = (currentClick: () => ClickData | undefined, config: Config): Carrier => {
   const scanned = scanSelector(config, location.hostname);
-  // How many times the observer edited each element (see MAX_EDITS).
-  const editCounts = new WeakMap<Element, number>();
-  // For each link clicktrail edited, the href the page gave it and the one clicktrail wrote: a later click (a
-  // single-page app's) starts again from the page's href, so its id replaces the earlier one (which the rules
-  // would otherwise keep, as they keep any client_reference_id already there).
-  const linkEdits = new WeakMap<Element, [pageHref: string, ourHref: string]>();
+  // What clicktrail did to each element it edited: how many times (see MAX_EDITS) and, for a link, the href the page
+  // gave it and the one clicktrail wrote. A later click (a single-page app's) starts again from the page's href, so
+  // its id replaces the earlier one, which the rules would otherwise keep as they keep any id already there.
+  const edits = new WeakMap<Element, [count: number, pageHref?: string, ourHref?: string]>();
   let carrying = true;
 
-  const decorateLink = (link: HTMLAnchorElement, click: ClickData): boolean => {
-    const href = link.getAttribute('href')!;
-    const [pageHref, ourHref] = linkEdits.get(link) || [];
-    const from = href === ourHref ? pageHref! : href;
-    // The element resolves its href itself (each of its URL getters parses it: applyRules reads as few as it can).
-    const next = applyRules(from, click, config, link);
-    if (next === href) return false;
-    linkEdits.set(link, [from, next]);
-    link.setAttribute('href', next);
-    return true;
-  };
   // One element, for one click. `bounded` (the observer's scans) gives up on an element after MAX_EDITS edits.
   const decorate = (element: Element, click: ClickData, bounded: boolean): void => {
     try {
-      const edits = editCounts.get(element) || 0;
-      if (bounded && edits >= MAX_EDITS) return;
+      const [count = 0, pageHref, ourHref] = edits.get(element) || [];
+      if (bounded && count >= MAX_EDITS) return;
       const kind = element.localName;
       if (kind.startsWith('stripe-')) {
         const clone = decorateStripeElement(element, click, config);
         // The clone's own contents were never seen by a scan (and its insertion is not observed: see below).
         if (clone) scan(clone, click);
-      } else if (
-        kind === 'form'
-          ? fillForm(element as HTMLFormElement, click, config.idParams[0]!)
-          : decorateLink(element as HTMLAnchorElement, click)
-      ) {
-        editCounts.set(element, edits + 1);
+      } else if (kind === 'form') {
+        if (fillForm(element as HTMLFormElement, click, config.idParams[0]!)) edits.set(element, [count + 1]);
+      } else {
+        const href = element.getAttribute('href')!;
+        const from = href === ourHref ? pageHref! : href;
+        // The element resolves its href itself (each URL getter parses it: applyRules reads as few as it can).
+        const next = applyRules(from, click, config, element as HTMLAnchorElement);
+        if (next !== href) {
+          edits.set(element, [count + 1, from, next]);
+          element.setAttribute('href', next);
+        }
       }
     } catch {
       // A hostile page (a form whose `elements` is an input named so, odd getters) costs that element, never the page.
