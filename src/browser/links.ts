@@ -29,11 +29,13 @@ export const applyRules = (
 ): string => {
   if (!click) return href;
   const { placeholder } = config;
-  const toStripe = isStripeHost(parsed.hostname, config);
-  const toLinkDomain = isLinkDomain(parsed.hostname, config);
+  // Read once: on an element, each URL getter parses the href again.
+  const host = parsed.hostname;
+  const toStripe = isStripeHost(host, config);
+  const toLinkDomain = isLinkDomain(host, config);
   // A Stripe link gets Stripe's form of the id, also in a placeholder (a raw id Stripe would drop never reaches it).
   const value = toStripe ? stripeReference(click.id) : click.id;
-  // The scheme is read last, and only when a rule may apply: the getter parses the href again.
+  // The scheme is read last, and only when a rule may apply.
   if (
     value &&
     (toStripe || toLinkDomain || (placeholder && href.includes(placeholder))) &&
