@@ -4,14 +4,20 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-// Three products from one source tree: the script-tag IIFE, the ESM browser API, and the server module.
+// Four products from one source tree: the script-tag IIFE, the ESM browser API (with clicktrail/react and the
+// clicktrail/global types), the server module, and the CLI.
 const ts = () =>
   typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false } });
 const external = (id) =>
-  id.startsWith('node:') || id === 'tldts' || id === 'js-cookie' || id.startsWith('clicktrail');
+  id.startsWith('node:') ||
+  id === 'tldts' ||
+  id === 'js-cookie' ||
+  id === 'react' ||
+  id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
 const has = (f) => existsSync(f);
 
+const browserEntries = { index: 'src/browser/index.ts', react: 'src/browser/react.ts' };
 const serverEntries = { index: 'src/server/index.ts' };
 if (has('src/server/node.ts')) serverEntries.node = 'src/server/node.ts';
 
@@ -34,12 +40,33 @@ export default [
     plugins: [ts(), nodeResolve()],
   },
   {
-    input: 'src/browser/index.ts',
-    output: { file: 'dist/index.js', format: 'es', banner },
+    // One build for both ESM browser entries, so dist/react.js imports dist/index.js instead of a second copy.
+    input: browserEntries,
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: '[name]-[hash].js',
+      // dist/react.js imports only what it uses (no `import 'js-cookie'` copied from dist/index.js).
+      hoistTransitiveImports: false,
+      // Next.js needs the directive as the first statement of the file it imports; rollup drops module-level
+      // directives from sources (it cannot know where a chunk starts), so the banner puts it back.
+      banner: (chunk) => (chunk.name === 'react' ? `'use client';\n${banner}` : banner),
+    },
     external,
     plugins: [ts()],
+    onwarn(warning, warn) {
+      if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('use client')) return;
+      warn(warning);
+    },
   },
-  { input: 'src/browser/index.ts', output: { file: 'dist/index.d.ts', format: 'es' }, plugins: [dts()] },
+  {
+    // global.d.ts: types only (window.clicktrail, the clicktrail:ready event), the `clicktrail/global` entry.
+    input: { ...browserEntries, global: 'src/browser/global.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: '[name].d.ts' },
+    external,
+    plugins: [dts()],
+  },
   {
     input: serverEntries,
     output: [

@@ -8,7 +8,12 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: [
+            'test/core/**/*.test.ts',
+            'test/server/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/package/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
