@@ -13,6 +13,7 @@ export default defineConfig({
             'test/server/**/*.test.ts',
             'test/cli/**/*.test.ts',
             'test/package/**/*.test.ts',
+            'test/docs/**/*.test.ts',
           ],
           environment: 'node',
         },
