@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -6,8 +6,8 @@ import { dts } from 'rollup-plugin-dts';
 
 // Four products from one source tree: the script-tag IIFE, the ESM browser API (with clicktrail/react and the
 // clicktrail/global types), the server module, and the CLI.
-const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false } });
+const ts = (tsconfig = './tsconfig.json') =>
+  typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } });
 const external = (id) =>
   id.startsWith('node:') ||
   id === 'tldts' ||
@@ -15,11 +15,8 @@ const external = (id) =>
   id === 'react' ||
   id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
-const has = (f) => existsSync(f);
-
 const browserEntries = { index: 'src/browser/index.ts', react: 'src/browser/react.ts' };
-const serverEntries = { index: 'src/server/index.ts' };
-if (has('src/server/node.ts')) serverEntries.node = 'src/server/node.ts';
+const serverEntries = { index: 'src/server/index.ts', node: 'src/server/node.ts' };
 
 export default [
   {
@@ -96,14 +93,11 @@ export default [
       plugins: [dts()],
     })),
   ),
-  ...(has('src/cli.ts')
-    ? [
-        {
-          input: 'src/cli.ts',
-          output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
-          external,
-          plugins: [ts()],
-        },
-      ]
-    : []),
+  // The CLI imports `clicktrail/server` by name, left external: it runs on the package's own public API.
+  {
+    input: 'src/cli.ts',
+    output: { file: 'dist/cli.js', format: 'es' },
+    external,
+    plugins: [ts('./tsconfig.cli.json')],
+  },
 ];

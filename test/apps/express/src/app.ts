@@ -19,7 +19,7 @@ const app = express();
 // Before express.json(): Stripe signs the raw bytes, and the adapter reads them itself.
 app.post('/api/stripe', nodeWebhookHandler({ secret, onConversion: (conversion) => dispatch(conversion) }));
 // Landing requests with ?click_id= get long-lived first-party cookies (Safari caps JavaScript's at 7 days).
-app.use(clickIdMiddleware({ params: ['click_id', 'affS1'], keep: ['affid'] }));
+app.use(clickIdMiddleware({ idParams: ['click_id', 'affS1'], keep: ['affid'] }));
 app.use(express.json());
 
 export default app;

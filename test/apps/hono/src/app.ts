@@ -20,7 +20,7 @@ const app = new Hono();
 // Landing requests with ?click_id= get long-lived first-party cookies (Safari caps JavaScript's at 7 days).
 app.use(async (c, next) => {
   await next();
-  for (const cookie of clickIdCookie(c.req.url, { params: ['click_id', 'affS1'], keep: ['affid'] }))
+  for (const cookie of clickIdCookie(c.req.url, { idParams: ['click_id', 'affS1'], keep: ['affid'] }))
     c.header('set-cookie', cookie, { append: true });
 });
 // The handler reads the raw body from the untouched Request: do not read c.req.json() first.
