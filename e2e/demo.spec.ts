@@ -98,3 +98,50 @@ test('npm start flow: landing → pricing on another subdomain → simulated Str
   await expect(sent.filter({ hasText: '✓ once' })).toHaveCount(3);
   await expect(page.locator('#received tbody tr', { hasText: session })).toHaveCount(3);
 });
+
+test('the demo reads in a 1,100 px window: its steps link to each other, the pricing page shows the decorated hrefs, a favicon', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1100, height: 800 });
+  const fits = async () =>
+    page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  const steps = ['/?click_id=demo123', '/pricing.html', '/demo/', '/demo/report'];
+  const id = newClickId('fit');
+
+  await page.goto(`https://shop.example.test/?click_id=${id}`);
+  expect(
+    await page.locator('.demo-steps a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+  ).toEqual(steps);
+  expect(await fits()).toBe(true);
+
+  await page.goto('https://shop.example.test/pricing.html');
+  expect(
+    await page.locator('.demo-steps a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+  ).toEqual(steps);
+  // Each link's href, as the page has it now: decorated where a rule applies, untouched elsewhere.
+  await expect(page.locator('[data-href-of="buy-basic"]')).toHaveText(
+    `https://buy.stripe.com/test_basic?client_reference_id=${id}`,
+  );
+  await expect(page.locator('[data-href-of="sister-site"]')).toHaveText(
+    `https://other.example.net/?from=shop&click_id=${id}`,
+  );
+  await expect(page.locator('[data-href-of="unrelated"]')).toHaveText('https://example.org/docs?page=1');
+  await expect(page.locator('.next a')).toHaveAttribute('href', '/demo/');
+  expect(await fits()).toBe(true);
+
+  // The simulated purchase's table holds three long URLs: they wrap instead of widening the page.
+  await page.goto('https://shop.example.test/demo/');
+  await page.locator('#simulate').click();
+  await expect(page.locator('#postbacks tbody tr')).toHaveCount(3);
+  expect(await fits()).toBe(true);
+  await page.goto('https://shop.example.test/demo/report');
+  expect(await fits()).toBe(true);
+
+  // Browsers ask every site for /favicon.ico: the demo answers with an icon, not a 404 in the console.
+  const icon = await page.evaluate(async () => {
+    const response = await fetch('/favicon.ico');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return [response.status, response.headers.get('content-type'), [...bytes.subarray(0, 4)]];
+  });
+  expect(icon).toEqual([200, 'image/x-icon', [0, 0, 1, 0]]); // an ICO header
+});
