@@ -103,8 +103,10 @@ export const attemptPostback = async (
 ): Promise<AttemptResult> => {
   const method = request.method ?? 'GET';
   const signal = AbortSignal.timeout(options.timeoutMs);
+  // Called as a plain function: workerd's fetch throws "Illegal invocation" when called as `options.fetch(…)`.
+  const { fetch } = options;
   try {
-    const res = await options.fetch(request.url, {
+    const res = await fetch(request.url, {
       method,
       headers: request.headers,
       body: method === 'POST' ? request.body : undefined,

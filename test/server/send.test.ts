@@ -111,6 +111,18 @@ describe('sendPostback against a real receiver', () => {
     expect(receiver.sockets.size).toBeLessThanOrEqual(2);
   });
 
+  it('calls fetch as a plain function, as workerd requires (its fetch throws "Illegal invocation" on another this)', async () => {
+    const seen: unknown[] = [];
+    const result = await sendPostback('https://t.example/pb?k=this', {
+      retries: 0,
+      fetch: function (this: unknown) {
+        seen.push(this);
+        return Promise.resolve(new Response('ok'));
+      } as typeof fetch,
+    });
+    expect([result.ok, seen]).toEqual([true, [undefined]]);
+  });
+
   it('parses Retry-After', () => {
     expect(parseRetryAfter('5')).toBe(5000);
     expect(
