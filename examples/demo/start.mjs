@@ -127,20 +127,22 @@ const cliOptions = (argv) => {
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Listening before the servers start: Ctrl-C right after the URLs are printed must still exit 0. Ctrl-C reaches
+  // this process twice under `npm start` (from the terminal, and forwarded by npm): stop once, and keep listening, so
+  // that a second signal cannot kill the process halfway (npm would then exit 130).
+  let demo;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping the demo…');
+    await demo?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
-    const demo = await startDemo(cliOptions(process.argv.slice(2)));
-    // Ctrl-C reaches this process twice under `npm start` (from the terminal, and forwarded by npm): stop once, and
-    // keep listening, so that a second signal cannot kill the process halfway (npm would then exit 130).
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      console.log('\nstopping the demo…');
-      await demo.close();
-      process.exit(0);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    demo = await startDemo(cliOptions(process.argv.slice(2)));
   } catch (error) {
     console.error(`clicktrail demo: ${error.message}`);
     process.exit(1);
