@@ -100,7 +100,8 @@ export const start = (
   new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      // CI=true turns colours on in some tools (vite): plain text is what `ready` is matched against.
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -129,7 +130,8 @@ export const start = (
       );
     }, options.timeout ?? 60_000);
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      // ANSI colour codes (ESC [ … m) stripped, in case a tool colours its output anyway.
+      output += String(chunk).replace(/\x1b\[[0-9;]*m/g, '');
       const m = options.ready.exec(output);
       if (m) {
         clearTimeout(timer);
