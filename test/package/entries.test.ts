@@ -14,6 +14,10 @@ const bundle = async (code: string): Promise<string> => {
     input: 'entry',
     // Neither package.json's sideEffects nor a plugin helps here: what is dropped is dropped on its own merits.
     external: ['js-cookie', 'react'],
+    // A bundler drops 'use client' from the modules it merges (Next.js reads it before bundling): expected here.
+    onwarn: (warning, warn) => {
+      if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+    },
     plugins: [
       {
         name: 'site',

@@ -21,7 +21,8 @@ describe('sendPostback against a real receiver', () => {
     );
     const r = await sendPostback(`${receiver.url}/pb?k=a`, {
       retries: 4,
-      timeoutMs: 100,
+      // Long enough for the final 200 on a loaded CI machine (100 ms failed it there), short for the 'hang'.
+      timeoutMs: 1000,
       backoffMs: 1,
       maxDelayMs: 5,
     });
