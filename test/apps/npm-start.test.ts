@@ -1,6 +1,6 @@
 // `npm start` as a person runs it: Ctrl-C (SIGINT to the terminal's whole process group) stops it with exit code 0;
 // SIGTERM to npm alone (a process manager, `kill <npm pid>`) stops the demo too, leaving no server behind.
-// (In the apps step: it rebuilds dist/, which must not happen while the unit tests read it.)
+// (In the apps step: `npm start` rebuilds dist/ when it is stale, which must not happen while unit tests read it.)
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
