@@ -8,6 +8,7 @@ import {
   start,
   startTracker,
   type Tracker,
+  teardown,
   WEBHOOK_SECRET,
 } from './lib';
 
@@ -28,11 +29,13 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${server.match}`;
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await tracker?.close();
-  app?.cleanup();
-});
+afterAll(() =>
+  teardown(
+    () => server?.stop(),
+    () => tracker?.close(),
+    () => app?.cleanup(),
+  ),
+);
 
 describe('Express 5 app (CommonJS)', () => {
   it('runs clicktrail from require(), not the ESM build', async () => {

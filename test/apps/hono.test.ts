@@ -7,6 +7,7 @@ import {
   start,
   startTracker,
   type Tracker,
+  teardown,
   WEBHOOK_SECRET,
 } from './lib';
 
@@ -27,11 +28,13 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${server.match}`;
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await tracker?.close();
-  app?.cleanup();
-});
+afterAll(() =>
+  teardown(
+    () => server?.stop(),
+    () => tracker?.close(),
+    () => app?.cleanup(),
+  ),
+);
 
 describe('Hono app on Node (ESM)', () => {
   it('answers a signed webhook 200 once with one postback, a duplicate 200, a tampered one 400', async () => {

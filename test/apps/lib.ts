@@ -57,15 +57,37 @@ export const prepareApp = async (name: string, extra: (dir: string) => void = ()
     recursive: true,
     filter: (src) => !/[/\\](node_modules|dist|\.next)$/.test(src),
   });
-  extra(dir);
-  await npm(['ci'], dir);
-  await npm(['install', '--no-save', tarball()], dir);
+  try {
+    extra(dir);
+    await npm(['ci'], dir);
+    await npm(['install', '--no-save', tarball()], dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     dir,
     /** The app's own `npm run build` (type-check and bundle, as its package.json says). */
     build: (env: NodeJS.ProcessEnv = {}) => npm(['run', 'build'], dir, env),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+};
+
+/**
+ * Tears down in order (`afterAll(() => teardown(() => browser?.close(), …, () => app?.cleanup()))`): every step
+ * runs even when an earlier one throws (a server that never started, a runtime that failed), so the temporary
+ * directory always goes; the first error is rethrown at the end.
+ */
+export const teardown = async (...steps: (() => unknown)[]): Promise<void> => {
+  const errors: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length) throw errors[0];
 };
 
 /** A free port on 127.0.0.1, for servers that cannot be told to use port 0 and report it (next, vite). */

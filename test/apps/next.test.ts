@@ -17,6 +17,7 @@ import {
   start,
   startTracker,
   type Tracker,
+  teardown,
   WEBHOOK_SECRET,
 } from './lib';
 
@@ -45,12 +46,14 @@ beforeAll(async () => {
   browser = await chromium.launch(launchOptions);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await tracker?.close();
-  app?.cleanup();
-});
+afterAll(() =>
+  teardown(
+    () => browser?.close(),
+    () => server?.stop(),
+    () => tracker?.close(),
+    () => app?.cleanup(),
+  ),
+);
 
 describe('Next.js App Router app', () => {
   it('decorates the Stripe link and shows the click id after mount, without hydration errors', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchOptions } from '../../scripts/chromium.mjs';
-import { freePort, prepareApp, type Running, start } from './lib';
+import { freePort, prepareApp, type Running, start, teardown } from './lib';
 
 let app: Awaited<ReturnType<typeof prepareApp>>;
 let server: Running;
@@ -26,11 +26,13 @@ beforeAll(async () => {
   browser = await chromium.launch(launchOptions);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  app?.cleanup();
-});
+afterAll(() =>
+  teardown(
+    () => browser?.close(),
+    () => server?.stop(),
+    () => app?.cleanup(),
+  ),
+);
 
 describe('Vite + React SPA', () => {
   it('starts clicktrail once under StrictMode, shows the id, decorates links rendered later, re-renders on clear()', async () => {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWebhook, prepareApp, type Tracker, WEBHOOK_SECRET } from './lib';
+import { checkWebhook, prepareApp, type Tracker, teardown, WEBHOOK_SECRET } from './lib';
 
 /** The part of Miniflare's API this test uses (miniflare is installed in the app, not in the repository). */
 interface MiniflareLike {
@@ -73,10 +73,12 @@ beforeAll(async () => {
   await mf.ready;
 });
 
-afterAll(async () => {
-  await mf?.dispose();
-  app?.cleanup();
-});
+afterAll(() =>
+  teardown(
+    () => mf?.dispose(),
+    () => app?.cleanup(),
+  ),
+);
 
 describe('Cloudflare Worker in workerd (Miniflare)', () => {
   it('answers a signed webhook 200 once with one postback, a duplicate 200, a tampered one 400', async () => {
