@@ -7,13 +7,17 @@ import { dts } from 'rollup-plugin-dts';
 // Three products from one source tree: the script-tag IIFE, the ESM browser API, and the server module.
 const ts = () =>
   typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false } });
+// The database drivers are optional peers, loaded lazily by the store that needs them: never bundled.
 const external = (id) =>
-  id.startsWith('node:') || id === 'tldts' || id === 'js-cookie' || id.startsWith('clicktrail');
+  id.startsWith('node:') ||
+  ['tldts', 'js-cookie', 'better-sqlite3', 'pg'].includes(id) ||
+  id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
 const has = (f) => existsSync(f);
 
 const serverEntries = { index: 'src/server/index.ts' };
-if (has('src/server/node.ts')) serverEntries.node = 'src/server/node.ts';
+for (const name of ['node', 'sqlite', 'postgres'])
+  if (has(`src/server/${name}.ts`)) serverEntries[name] = `src/server/${name}.ts`;
 
 export default [
   {

@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'node',
           include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/cli/**/*.test.ts'],
           environment: 'node',
+          // A throwaway PostgreSQL cluster for the outbox tests (skipped, with the reason, where none can start).
+          globalSetup: ['test/setup/postgres.ts'],
         },
       },
     ],
