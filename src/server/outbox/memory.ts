@@ -4,6 +4,7 @@ import { createWatchers } from './batch';
 import { OutboxError } from './errors';
 import { matchesQuery, normalizeQuery, toPage } from './query';
 import {
+  INTERRUPTED,
   OUTBOX_STATUSES,
   type OutboxAttempt,
   type OutboxRow,
@@ -12,10 +13,6 @@ import {
 } from './row';
 
 const clone = (row: OutboxRow): OutboxRow => structuredClone(row);
-
-/** Why a row taken over from an expired lease has an `interrupted` attempt. */
-export const INTERRUPTED =
-  'interrupted: the worker holding the lease stopped before it reported (killed or stalled mid-send); the receiver may have it';
 
 /** Options of memoryOutbox. */
 export interface MemoryOutboxOptions {

@@ -17,6 +17,10 @@ export const OUTBOX_STATUSES: readonly OutboxStatus[] = [
   'skipped',
 ];
 
+/** The error of the `interrupted` attempt logged when a row is taken over from an expired lease. */
+export const INTERRUPTED =
+  'interrupted: the worker holding the lease stopped before it reported (killed or stalled mid-send); the receiver may have it';
+
 /** What dispatch writes: one row per (conversion, matching rule). The store adds ids, times and counters. */
 export interface NewOutboxRow {
   /** The rule's id; the rule itself (URL, method, headers, secrets) stays in your code. */

@@ -4,12 +4,12 @@
 import { createWatchers, groupCommit } from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow } from './columns';
 import { causeText, OutboxError } from './errors';
-import { INTERRUPTED } from './memory';
 import { checkVersion, sqliteMigrations, tableNames } from './migrations';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
   type AttemptResult,
   type EnqueueResult,
+  INTERRUPTED,
   type NewOutboxRow,
   OUTBOX_STATUSES,
   type OutboxStats,
