@@ -2,6 +2,8 @@ import { decode } from '../core/encode';
 import { type Conversion, conversionValues, type ResolvedConversion, resolveConversion } from './conversion';
 import { type DedupeStore, memoryDedupe } from './dedupe';
 import { ClickTrailError, MissingParamsError, PostbackError, TemplateError } from './errors';
+import { outboxDispatch } from './outbox/dispatch';
+import type { OutboxStore } from './outbox/row';
 import { redactUrl } from './redact';
 import {
   type HttpMethod,
@@ -166,6 +168,11 @@ export const toRequest = (
 /** Options of createDispatcher. */
 export interface DispatcherOptions {
   rules: readonly PostbackRule[];
+  /**
+   * A durable outbox (sqliteOutbox, postgresOutbox): dispatch then only commits one row per matching rule and
+   * resolves; a worker (createWorker) sends them. `dedupe`, `send`, `sendOptions` and `throwOnFailure` are then unused.
+   */
+  outbox?: OutboxStore;
   /** Where "already sent" is remembered. Default: memoryDedupe() (one process). */
   dedupe?: DedupeStore;
   /** Delivery. Default sendPostback. */
@@ -178,8 +185,11 @@ export interface DispatcherOptions {
   throwOnFailure?: boolean;
 }
 
-/** Sends a conversion's postbacks; resolves to one log entry per matching rule. */
-export type Dispatch = (conversion: Conversion) => Promise<PostbackResult[]>;
+/** Sends a conversion's postbacks (or, with an outbox, queues them); resolves to one log entry per matching rule. */
+export type Dispatch = ((conversion: Conversion) => Promise<PostbackResult[]>) & {
+  /** The outbox, when the dispatcher has one. */
+  readonly outbox?: OutboxStore;
+};
 
 const elapsed = (since: number): number => Math.round((performance.now() - since) * 100) / 100;
 
@@ -200,6 +210,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatch => {
       );
     ids.add(rule.id);
   }
+  if (options.outbox) return outboxDispatch(rules, options.outbox, log ? { log } : {});
 
   const fire = async (rule: PostbackRule, c: ResolvedConversion): Promise<PostbackResult> => {
     const started = performance.now();
