@@ -1,23 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 // Three products from one source tree: the script-tag IIFE, the ESM browser API, and the server module.
-const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false } });
+const ts = (tsconfig = './tsconfig.json') =>
+  typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } });
 // The database drivers are optional peers, loaded lazily by the store that needs them: never bundled.
 const external = (id) =>
   id.startsWith('node:') ||
   ['tldts', 'js-cookie', 'better-sqlite3', 'pg'].includes(id) ||
   id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
-const has = (f) => existsSync(f);
-
-const serverEntries = { index: 'src/server/index.ts' };
-for (const name of ['node', 'sqlite', 'postgres'])
-  if (has(`src/server/${name}.ts`)) serverEntries[name] = `src/server/${name}.ts`;
+// clicktrail/server (edge-safe), /server/node (Node adapters), /server/sqlite and /server/postgres (the outbox stores).
+const serverEntries = {
+  index: 'src/server/index.ts',
+  node: 'src/server/node.ts',
+  sqlite: 'src/server/sqlite.ts',
+  postgres: 'src/server/postgres.ts',
+};
 
 export default [
   {
@@ -73,14 +75,11 @@ export default [
       plugins: [dts()],
     })),
   ),
-  ...(has('src/cli.ts')
-    ? [
-        {
-          input: 'src/cli.ts',
-          output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
-          external,
-          plugins: [ts()],
-        },
-      ]
-    : []),
+  // The CLI imports `clicktrail/server` by name, left external: it runs on the package's own public API.
+  {
+    input: 'src/cli.ts',
+    output: { file: 'dist/cli.js', format: 'es' },
+    external,
+    plugins: [ts('./tsconfig.cli.json')],
+  },
 ];

@@ -1,11 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The CLI imports the public `clicktrail/server` entry by name (as a user would); tests run it from source.
+const alias = [
+  {
+    find: /^clicktrail\/server$/,
+    replacement: fileURLToPath(new URL('src/server/index.ts', import.meta.url)),
+  },
+];
 
 // Browser code runs under happy-dom; core and server code under plain Node, as they ship.
 export default defineConfig({
+  resolve: { alias },
   test: {
     projects: [
-      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'happy-dom' } },
       {
+        resolve: { alias },
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'happy-dom' },
+      },
+      {
+        resolve: { alias },
         test: {
           name: 'node',
           include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts', 'test/cli/**/*.test.ts'],

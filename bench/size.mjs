@@ -82,7 +82,7 @@ const subjects = [
     name: 'ESM: capture + store only (internal modules)',
     code: () =>
       bundle(
-        `export { capture } from '${at('src/browser/capture.ts')}';\nexport { store } from '${at('src/browser/storage.ts')}';`,
+        `export { captureClick } from '${at('src/core/capture.ts')}';\nexport { store } from '${at('src/browser/storage.ts')}';`,
         { ts: true },
       ),
     needs: 'src/browser/storage.ts',

@@ -1,5 +1,5 @@
 // Issue 2 end to end: capture and store the click id in real Chromium, on real hostnames over HTTPS.
-import { parseData } from '../src/core/cookie-format';
+import { parseData } from '../src/core/data-cookie';
 import {
   clickId,
   cookie,
@@ -31,12 +31,12 @@ test.describe('the widest cookie domain the browser accepts', () => {
     expect(idCookie!.expires).toBeGreaterThan(Date.now() / 1000 + 364 * DAY);
     expect(idCookie!.expires).toBeLessThan(Date.now() / 1000 + 366 * DAY);
 
-    // The data cookie is what server code reads beside the id (documented format, see src/core/cookie-format.ts).
+    // The data cookie is what server code reads beside the id (documented format, see src/core/data-cookie.ts).
     const dataCookie = await cookie(context, 'click_id_data');
     expect(dataCookie?.domain).toBe('.example.co.uk');
     const data = parseData(cookieValue(dataCookie)!);
     expect(data.src).toBe('click_id');
-    expect(data.params).toEqual({ affid: '101', campaign: 'spring' });
+    expect(data.kept).toEqual({ affid: '101', campaign: 'spring' });
     expect(Math.abs(data.exp - idCookie!.expires)).toBeLessThanOrEqual(2);
 
     // The probe cookies are gone and nothing landed on co.uk.
@@ -47,7 +47,7 @@ test.describe('the widest cookie domain the browser accepts', () => {
     expect(await mirror(page)).toMatchObject({
       id,
       src: 'click_id',
-      params: { affid: '101', campaign: 'spring' },
+      kept: { affid: '101', campaign: 'spring' },
     });
 
     await page.goto(url('checkout.example.co.uk', '/pricing.html'));
@@ -193,7 +193,7 @@ test('the ESM build inside the single-page app', async ({ page, context, server 
   await page.goto(url('app.example.test', `/spa/?click_id=${id}&affid=55#/`));
   await expect(page.locator('#spa-click-id')).toHaveText(id);
   expect((await cookie(context, 'click_id'))?.domain).toBe('.example.test');
-  expect(await mirror(page)).toMatchObject({ id, params: { affid: '55' } });
+  expect(await mirror(page)).toMatchObject({ id, kept: { affid: '55' } });
   await expect(page).toHaveURL(url('app.example.test', '/spa/#/'));
 
   // It really is the ESM build (with js-cookie through the import map), not the script tag.
@@ -229,7 +229,7 @@ test.describe('consent', () => {
     await page.locator('#accept').click();
     await expect.poll(async () => cookieValue(await cookie(context, 'click_id'))).toBe(id);
     expect((await cookie(context, 'click_id'))?.domain).toBe('.example.test');
-    expect(await mirror(page)).toMatchObject({ id, params: { affid: '3' } });
+    expect(await mirror(page)).toMatchObject({ id, kept: { affid: '3' } });
 
     await page.goto(url('www.example.test', '/'));
     expect(await clickId(page)).toBe(id);

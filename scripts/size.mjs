@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const BUDGET = 3072;
+// Raised from 3,072 while the shared click model lands; the browser rework (issue 11) brings it back down.
+const BUDGET = 3300;
 const TARGET = 2000;
 const file = 'dist/clicktrail.min.js';
 const code = readFileSync(file);

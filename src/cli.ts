@@ -1,47 +1,34 @@
+#!/usr/bin/env node
 // The `clicktrail` command (dist/cli.js): wires the real process to main(); everything else is in cli/.
+import { existsSync, readFileSync } from 'node:fs';
+import { buffer } from 'node:stream/consumers';
 import { UsageError } from './cli/args';
 import type { DemoModule, Io } from './cli/io';
 import { main } from './cli/main';
 
-// Only what this file uses of Node's process; declared here so src/ keeps compiling without Node's types.
-declare const process: {
-  argv: string[];
-  env: Record<string, string | undefined>;
-  exitCode?: number;
-  stdin: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
-  stdout: { write(text: string): boolean };
-  stderr: { write(text: string): boolean };
-  once(signal: 'SIGINT' | 'SIGTERM', listener: () => void): void;
-};
-
-const readStdin = async (): Promise<Uint8Array> => {
-  if (process.stdin.isTTY)
-    throw new UsageError('pipe the raw webhook body on standard input (… < body.json)');
-  const chunks: Uint8Array[] = [];
-  const encoder = new TextEncoder();
-  for await (const chunk of process.stdin)
-    chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes;
-};
+// dist/cli.js sits beside the package's package.json (one level up) and, in a clone, beside examples/.
+const root = new URL('../', import.meta.url);
 
 const io: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-  readStdin,
+  readStdin: async () => {
+    if (process.stdin.isTTY)
+      throw new UsageError('pipe the raw webhook body on standard input (… < body.json)');
+    return new Uint8Array(await buffer(process.stdin));
+  },
   env: process.env,
   untilStopped: () =>
     new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     }),
-  // dist/cli.js → ../examples/demo/start.mjs: present in a clone of the repository, not in the npm package.
-  loadDemo: () => import(new URL('../examples/demo/start.mjs', import.meta.url).href) as Promise<DemoModule>,
+  loadDemo: async () => {
+    const demo = new URL('examples/demo/start.mjs', root);
+    // Present in a clone of the repository, not in the npm package.
+    return existsSync(demo) ? ((await import(demo.href)) as DemoModule) : undefined;
+  },
+  version: (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string }).version,
 };
 
 main(process.argv.slice(2), io).then(

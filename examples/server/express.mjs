@@ -43,7 +43,7 @@ app.post('/api/orders', async (req, res) => {
       transactionId: order.id,
       amount: order.total,
       currency: order.currency,
-      params: click.params,
+      kept: click.kept,
     }).catch((error) => console.error(error.message));
   }
   res.json({ order, attributed: Boolean(click) });

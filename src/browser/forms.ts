@@ -5,7 +5,7 @@ import type { LinkContext } from './options';
  * same name already in the form (ours from an earlier pass, or the page's own) is never duplicated or changed.
  */
 export const fillForm = (f: HTMLFormElement, id: string, c: LinkContext): void => {
-  for (const [name, value] of [[c._p, id], ...Object.entries(c._d!.params)] as string[][]) {
+  for (const [name, value] of [[c._p, id], ...Object.entries(c._d!.kept)] as string[][]) {
     if (value && !f.elements.namedItem(name!)) {
       f.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value }));
     }

@@ -1,13 +1,16 @@
+import { attribute } from '../core/attribution';
+import { captureClick } from '../core/capture';
+import { expiryFor } from '../core/click';
+import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS } from '../core/defaults';
 import { editQuery } from '../core/query';
 import { attempt } from './attempt';
-import { capture } from './capture';
 import { decorateUrl } from './links';
 import { logger } from './log';
 import { carry } from './observe';
 import type { ClickTrail, LinkContext, Options } from './options';
-import { now, store } from './storage';
+import { store } from './storage';
 
-export type { ClickData } from '../core/cookie-format';
+export type { ClickData } from '../core/click';
 export type { ClickTrail, Options } from './options';
 
 /**
@@ -16,11 +19,11 @@ export type { ClickTrail, Options } from './options';
  */
 export const init = (o: Options = {}): ClickTrail => {
   const log = logger(o.debug);
-  const params = o.params?.length ? o.params : ['click_id'];
+  const params = o.params?.length ? o.params : DEFAULT_ID_PARAMS;
   const keep = o.keep || [];
   // days may arrive as a string from data-days; junk (NaN, 0) falls back to the default.
-  const exp = now() + (+o.days! || 365) * 864e2;
-  const s = store(o.cookie || 'click_id', exp, o.domain, log);
+  const exp = expiryFor(Date.now(), +o.days! || DEFAULT_DAYS);
+  const s = store(o.cookie || DEFAULT_COOKIE, exp, o.domain, log);
   const stripe = o.stripe;
   let consent = o.consent !== false;
   let stop: (() => void) | undefined;
@@ -33,15 +36,13 @@ export const init = (o: Options = {}): ClickTrail => {
   };
   attempt(() => {
     const d = (c._d = s._load(consent));
-    const got = capture(location.search, params, keep, log);
-    if (got) {
-      if (d && o.attribution === 'first') log('kept first', d.id);
-      else {
-        // The same click again (a reload) keeps what it already knew; a new click brings only its own params.
-        c._d = { ...got, exp, params: { ...(d?.id === got.id && d.params), ...got.params } };
-        if (consent) s._save(c._d);
-      }
-    }
+    const got = captureClick(location.search, params, keep, (name, value) => log('refused', name, value));
+    const next = attribute(d, got, o.attribution, exp);
+    if (got) log('captured', got.src, got.id);
+    if (next) {
+      c._d = next;
+      if (consent) s._save(next);
+    } else if (got) log('kept first', d!.id);
   });
   attempt(() => {
     const url = o.clean && editQuery(location.href, [...params, ...keep]);
@@ -50,7 +51,7 @@ export const init = (o: Options = {}): ClickTrail => {
   attempt(() => (stop = carry(c)));
   return {
     clickId: () => c._d?.id,
-    params: () => ({ ...c._d?.params }),
+    params: () => ({ ...c._d?.kept }),
     decorate: (url) => decorateUrl(url, c, location.href),
     grantConsent: () => {
       consent = true;

@@ -1,4 +1,4 @@
-import type { ClickData } from '../core/cookie-format';
+import type { ClickData } from '../core/click';
 import type { Log } from './log';
 
 /** Options for init(); every one has a `data-*` twin on the script tag (see README). */

@@ -1,16 +1,12 @@
 import Cookies from 'js-cookie';
-import { isValidClickId } from '../core/click-id';
-import type { ClickData } from '../core/cookie-format';
+import { type ClickData, liveClick } from '../core/click';
+import { dataCookieName, formatData, parseData } from '../core/data-cookie';
 import { attempt } from './attempt';
 import { widestDomain } from './domain';
 import type { Log } from './log';
 
 /** Now, in epoch seconds. */
 export const now = (): number => Math.floor(Date.now() / 1e3);
-
-/** The data itself when its id is a valid click id and it has not expired, else undefined. */
-const live = (d: ClickData | null | undefined): ClickData | undefined =>
-  d && isValidClickId(d.id) && d.exp > Date.now() / 1e3 ? d : undefined;
 
 /** The store behind init(): two cookies (id, data) and a localStorage mirror under the cookie's name. */
 export interface Store {
@@ -26,11 +22,10 @@ export interface Store {
  * A store for one cookie name. `exp` is the expiry given to an id cookie found without its data cookie (a server
  * wrote it alone); `domain` as in Options (`'auto'`/undefined probes once, false is host-only).
  *
- * The data cookie is core/cookie-format's query string, written here with URLSearchParams (a space becomes `+`,
- * which the server's parseData reads as a space).
+ * The data cookie is core/data-cookie's query string (formatData / parseData, as on the server).
  */
 export const store = (name: string, exp: number, domain: string | false | undefined, log: Log): Store => {
-  const dn = `${name}_data`;
+  const dn = dataCookieName(name);
   let where: string | undefined;
   const at = () =>
     (where ??=
@@ -51,7 +46,7 @@ export const store = (name: string, exp: number, domain: string | false | undefi
         secure: location.protocol === 'https:',
       };
       Cookies.set(name, d.id, a);
-      Cookies.set(dn, `${new URLSearchParams({ ct_src: d.src, ct_exp: `${d.exp}`, ...d.params })}`, a);
+      Cookies.set(dn, formatData(d), a);
       log(Cookies.get(name) === d.id ? 'stored' : 'blocked', a.domain);
     });
     attempt(() => localStorage.setItem(name, JSON.stringify(d)));
@@ -66,12 +61,17 @@ export const store = (name: string, exp: number, domain: string | false | undefi
   return {
     _load: (repair) => {
       const c = attempt(() => {
-        const { ct_src = '', ct_exp, ...params } = Object.fromEntries(new URLSearchParams(Cookies.get(dn)));
-        return { id: Cookies.get(name)!, src: ct_src, exp: +ct_exp! || exp, params };
+        const data = parseData(Cookies.get(dn) || '');
+        return { ...data, id: Cookies.get(name)!, exp: data.exp || exp };
       });
-      const m = attempt(() => JSON.parse(localStorage.getItem(name)!) as ClickData);
-      const cookie = live(c);
-      const mirror = live(m);
+      // 0.1.0 mirrors named the kept params `params`.
+      const m = attempt(() => {
+        const d = JSON.parse(localStorage.getItem(name)!);
+        return d && { ...d, kept: d.kept || d.params };
+      }) as ClickData | undefined;
+      const t = Date.now();
+      const cookie = liveClick(c, t);
+      const mirror = liveClick(m, t);
       const data = cookie || mirror;
       if (repair && (data ? !cookie || mirror?.id !== data.id : c?.id || m)) {
         if (data) save(data);

@@ -1,10 +1,39 @@
+import { parseArgs } from 'node:util';
+
 /** A command line the user got wrong: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Which options a command takes: a string option takes a value, a boolean one does not. */
-export type OptionSpec = Record<string, 'string' | 'boolean'>;
+/** One option of a command: what the parser accepts and what the help says about it, in one place. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** A one-letter alias (`-h`). */
+  short?: string;
+  /** How the value is shown in the help: `MS`, `a,b`. */
+  value?: string;
+  /** One line for the help. */
+  help: string;
+  /** Shown as `(default …)`; the command applies it. */
+  default?: string | number;
+}
+
+/** A command: its usage, its help text and its options. */
+export interface CommandSpec {
+  name: string;
+  /** What follows `clicktrail <name>` in the usage line. */
+  args: string;
+  /** One line for `clicktrail --help`. */
+  summary: string;
+  /** The paragraph under the usage line. */
+  description: string;
+  options: Readonly<Record<string, OptionSpec>>;
+  /** Examples, exit codes: printed after the options. */
+  footer?: string;
+}
+
+/** What every command accepts besides its own options. */
+export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', help: 'this help' };
 
 /** The parsed command line: option values by long name, and everything else in order. */
 export interface ParsedArgs {
@@ -12,41 +41,56 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+/** Node's parseArgs errors, said the way the rest of the CLI speaks. */
+const usageMessage = (error: { code?: string; message: string }): string => {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1] ?? '';
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option}`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return /argument missing/.test(error.message) ? `${option} needs a value` : `${option} takes no value`;
+  return error.message;
+};
+
 /**
- * Parses `--name value`, `--name=value`, boolean `--flag`, `-h` and a `--` terminator by hand,
- * so the CLI has no dependency. Unknown options and missing values throw a UsageError.
+ * Parses a command's arguments with node:util parseArgs (strict: unknown options and missing values are
+ * UsageErrors) against the command's option table plus `-h`/`--help`; `--` ends the options.
  */
-export const parseArgs = (argv: readonly string[], spec: OptionSpec): ParsedArgs => {
-  const options: ParsedArgs['options'] = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '-h') {
-      options.help = true;
-      continue;
-    }
-    if (!arg.startsWith('--') || arg.length === 2) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const kind = name === 'help' ? 'boolean' : spec[name];
-    if (!kind) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'boolean') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      options[name] = true;
-      continue;
-    }
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    options[name] = value;
+export const parseCommand = (argv: readonly string[], spec: CommandSpec): ParsedArgs => {
+  const options = Object.fromEntries(
+    Object.entries({ ...spec.options, help: HELP_OPTION }).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.short ? { short: o.short } : {}) },
+    ]),
+  );
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+    return { options: values as ParsedArgs['options'], positionals };
+  } catch (error) {
+    throw new UsageError(usageMessage(error as { code?: string; message: string }));
   }
-  return { options, positionals };
+};
+
+/** The `--help` text of a command, generated from the same table the parser reads. */
+export const commandHelp = (spec: CommandSpec): string => {
+  const rows = Object.entries({ ...spec.options, help: HELP_OPTION }).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
+    const text = o.default === undefined ? o.help : `${o.help} (default ${o.default})`;
+    return [flag, text] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  return [
+    `Usage: clicktrail ${spec.name} ${spec.args}`,
+    '',
+    spec.description,
+    '',
+    'Options:',
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`),
+    ...(spec.footer ? ['', spec.footer] : []),
+  ].join('\n');
 };
 
 /** Splits `key=value` arguments at the first `=` (values may contain more); an empty key is a usage error. */
@@ -68,3 +112,11 @@ export const list = (value: string | boolean | undefined): string[] =>
         .map((s) => s.trim())
         .filter(Boolean)
     : [];
+
+/** A non-negative whole-number option, or the fallback when absent. */
+export const wholeNumber = (value: string | boolean | undefined, name: string, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^\d+$/.test(value))
+    throw new UsageError(`--${name} must be a whole number, got '${value}'`);
+  return Number(value);
+};

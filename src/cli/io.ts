@@ -10,8 +10,13 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Resolves when the user asks a long-running command to stop (Ctrl-C, SIGTERM). */
   untilStopped(): Promise<void>;
-  /** Loads the demo (examples/demo/start.mjs), which ships with the repository, not with the package. */
-  loadDemo(): Promise<DemoModule>;
+  /**
+   * Loads the demo (examples/demo/start.mjs), which ships with the repository, not with the package: undefined
+   * where it is not there.
+   */
+  loadDemo(): Promise<DemoModule | undefined>;
+  /** The package's version, for --version. */
+  version: string;
 }
 
 /** What `clicktrail demo` needs from examples/demo/start.mjs. */

@@ -1,24 +1,57 @@
-import { MissingParamsError, TemplateError } from '../server/errors';
-import { buildPostbackUrl, toRequest } from '../server/postback';
-import { sendPostback } from '../server/send';
-import { type MissingMode, renderPostbackDetailed } from '../server/template';
-import { list, parseArgs, parsePairs, UsageError } from './args';
-import { POSTBACK_HELP } from './help';
+import {
+  buildPostbackUrl,
+  DEFAULT_SEND_OPTIONS,
+  type MissingMode,
+  MissingParamsError,
+  postbackRequest,
+  renderPostbackDetailed,
+  sendPostback,
+  TemplateError,
+  templatePlaceholders,
+} from 'clicktrail/server';
+import { type CommandSpec, list, type ParsedArgs, parsePairs, UsageError, wholeNumber } from './args';
 import { EXIT, type Io } from './io';
 
 const MODES: readonly MissingMode[] = ['empty', 'keep', 'error'];
 
-/** A non-negative integer option, or the default when absent. */
-const count = (value: string | boolean | undefined, name: string, fallback: number): number => {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d+$/.test(value))
-    throw new UsageError(`--${name} must be a whole number, got '${value}'`);
-  return Number(value);
+/** `clicktrail postback`: its usage, help and options. Defaults are the library's (renderPostback, sendPostback). */
+export const POSTBACK: CommandSpec = {
+  name: 'postback',
+  args: '<template-or-base> key=value … [options]',
+  summary: 'print (or send) a postback URL',
+  description: `Prints the final postback URL. A template with placeholders in any dialect ({x} \${x} #x# [x] !!!x!!! {{x}},
+also URL-encoded like %7Bx%7D) is rendered with the values; a URL without placeholders is a base URL and
+the values are appended as query parameters. Every value is percent-encoded exactly once (RFC 3986).`,
+  options: {
+    required: { type: 'string', value: 'a,b', help: 'keys that must have a value (default: none)' },
+    missing: {
+      type: 'string',
+      value: 'MODE',
+      help: 'a placeholder with no value: empty (reported on stderr), keep (reported), error (exit 1)',
+      default: 'empty',
+    },
+    method: { type: 'string', value: 'GET|POST', help: 'how --send delivers it', default: 'GET' },
+    body: { type: 'string', value: 'form|json', help: 'the body of a POST', default: 'form' },
+    send: { type: 'boolean', help: 'deliver it, then print the status and the number of attempts' },
+    timeout: {
+      type: 'string',
+      value: 'MS',
+      help: 'per-attempt timeout for --send',
+      default: DEFAULT_SEND_OPTIONS.timeoutMs,
+    },
+    retries: {
+      type: 'string',
+      value: 'N',
+      help: 'retries after the first attempt for --send',
+      default: DEFAULT_SEND_OPTIONS.retries,
+    },
+  },
+  footer: `Examples:
+  clicktrail postback https://t.example/postback click_id=abc campaign_id=1 amount=150 \\
+    email=john@example.com --required click_id,campaign_id,amount
+  clicktrail postback 'https://t.example/pb?cid={affS1}&sum={payout}&src=shop' affS1=abc payout=49.90
+  clicktrail postback 'http://127.0.0.1:9000/pb?cid={click_id}' click_id=abc --send --timeout 2000`,
 };
-
-/** The placeholder names a template uses (each once), found by rendering it with no values. */
-export const placeholdersOf = (template: string): string[] =>
-  renderPostbackDetailed(template, {}, { missing: 'keep' }).missing;
 
 /**
  * The final URL for the CLI's input: a template when it has placeholders (missing ones per `missing`), else a base
@@ -30,7 +63,7 @@ export const finalUrl = (
   options: { required: string[]; missing: MissingMode },
   warn: (line: string) => void,
 ): string => {
-  const names = placeholdersOf(input);
+  const names = templatePlaceholders(input);
   if (!names.length) return buildPostbackUrl(input, values, { required: options.required });
   const absent = options.required.filter((k) => !values[k]);
   if (absent.length) throw new MissingParamsError(absent);
@@ -47,34 +80,22 @@ export const finalUrl = (
   return url;
 };
 
+/** One of a fixed set of values, or a UsageError naming them. */
+const oneOf = <T extends string>(value: string, allowed: readonly T[], name: string): T => {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+};
+
 /** `clicktrail postback <template-or-base> key=value …`: prints the final URL; with --send, delivers it. */
-export const postback = async (argv: string[], io: Io): Promise<number> => {
-  const { options, positionals } = parseArgs(argv, {
-    required: 'string',
-    method: 'string',
-    send: 'boolean',
-    timeout: 'string',
-    retries: 'string',
-    missing: 'string',
-    body: 'string',
-  });
-  if (options.help) {
-    io.out(POSTBACK_HELP);
-    return EXIT.ok;
-  }
+export const postback = async ({ options, positionals }: ParsedArgs, io: Io): Promise<number> => {
   const [input, ...pairs] = positionals;
   if (!input) throw new UsageError('missing the template or base URL');
   if (!/^https?:\/\//i.test(input)) throw new UsageError(`'${input}' is not an http(s) URL`);
-  const method = String(options.method ?? 'GET').toUpperCase();
-  if (method !== 'GET' && method !== 'POST')
-    throw new UsageError(`--method must be GET or POST, got '${options.method}'`);
-  const missing = (options.missing ?? 'error') as MissingMode;
-  if (!MODES.includes(missing))
-    throw new UsageError(`--missing must be one of ${MODES.join(', ')}, got '${missing}'`);
-  const body = options.body ?? 'form';
-  if (body !== 'form' && body !== 'json') throw new UsageError(`--body must be form or json, got '${body}'`);
-  const timeoutMs = count(options.timeout, 'timeout', 10_000);
-  const retries = count(options.retries, 'retries', 2);
+  const method = oneOf(String(options.method ?? 'GET').toUpperCase(), ['GET', 'POST'], 'method');
+  const missing = oneOf(String(options.missing ?? 'empty'), MODES, 'missing');
+  const body = oneOf(String(options.body ?? 'form'), ['form', 'json'], 'body');
+  const timeoutMs = wholeNumber(options.timeout, 'timeout', DEFAULT_SEND_OPTIONS.timeoutMs);
+  const retries = wholeNumber(options.retries, 'retries', DEFAULT_SEND_OPTIONS.retries);
 
   const values = parsePairs(pairs);
   let url: string;
@@ -94,7 +115,7 @@ export const postback = async (argv: string[], io: Io): Promise<number> => {
   io.out(url);
   if (!options.send) return EXIT.ok;
 
-  const result = await sendPostback(toRequest(url, { method, body }), { timeoutMs, retries });
+  const result = await sendPostback(postbackRequest(url, { method, body }), { timeoutMs, retries });
   if (method === 'POST') io.out(`method: POST (${body} body)`);
   io.out(`status: ${result.status ?? 'none'}`);
   io.out(`attempts: ${result.attempts}`);

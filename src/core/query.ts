@@ -4,36 +4,37 @@ import { decode } from './encode';
 // the query (`%20`, `%7B`, tracker macros), and a link must leave as written but for our parameter. Names are
 // compared with URLSearchParams, which decodes leniently (`+`, malformed escapes) and never throws.
 
-interface Parts {
+/** A URL cut at its first `#` and the first `?` before it, each part exactly as written. */
+export interface UrlParts {
   /** Everything before `?` (or before `#` when there is no query). */
   base: string;
-  /** The `&`-separated pairs, raw. */
+  /** The `&`-separated pairs, raw; [] when there is no query or it is empty. */
   pairs: string[];
   /** `#…` or ''. */
   hash: string;
 }
 
-const split = (url: string): Parts => {
+/** Splits a URL into base, raw query pairs and fragment, without decoding or re-encoding anything. */
+export const splitUrl = (url: string): UrlParts => {
   const h = url.indexOf('#');
   const hash = h < 0 ? '' : url.slice(h);
   const rest = h < 0 ? url : url.slice(0, h);
   const q = rest.indexOf('?');
-  return {
-    base: q < 0 ? rest : rest.slice(0, q),
-    pairs: q < 0 ? [] : rest.slice(q + 1).split('&'),
-    hash,
-  };
+  const query = q < 0 ? '' : rest.slice(q + 1);
+  return { base: q < 0 ? rest : rest.slice(0, q), pairs: query ? query.split('&') : [], hash };
 };
 
-const nameOf = (pair: string): string | undefined => decode(pair.split('=')[0] as string);
+/** A raw `name=value` pair's name and value, decoded (`+` is a space); undefined where the encoding is malformed. */
+export const readPair = (pair: string): { name: string | undefined; value: string | undefined } => {
+  const eq = pair.indexOf('=');
+  return { name: decode(eq < 0 ? pair : pair.slice(0, eq)), value: eq < 0 ? '' : decode(pair.slice(eq + 1)) };
+};
 
 /** The decoded value of the first `name` parameter in a URL's query, or undefined when absent. */
 export const getParam = (url: string, name: string): string | undefined => {
-  for (const pair of split(url).pairs) {
-    if (nameOf(pair) === name) {
-      const eq = pair.indexOf('=');
-      return eq < 0 ? '' : (decode(pair.slice(eq + 1)) ?? undefined);
-    }
+  for (const pair of splitUrl(url).pairs) {
+    const read = readPair(pair);
+    if (read.name === name) return read.value;
   }
   return undefined;
 };

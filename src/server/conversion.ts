@@ -1,5 +1,3 @@
-import type { TemplateValue } from './template';
-
 /** A completed (or pending) purchase or lead, attributed to a click. */
 export interface Conversion {
   /** The affiliate click id. */
@@ -22,47 +20,23 @@ export interface Conversion {
   /** Epoch seconds. Default: when dispatched. */
   timestamp?: number;
   /** Kept entry params (`affS1`, `sub1`, …), from the `<cookie>_data` cookie or the Stripe metadata. */
+  kept?: Record<string, string>;
+  /** @deprecated Renamed `kept` (used when `kept` is absent). */
   params?: Record<string, string>;
 }
 
 /** A Conversion with every default applied. */
-export type ResolvedConversion = Conversion & Required<Pick<Conversion, 'event' | 'status' | 'timestamp'>>;
+export type ResolvedConversion = Omit<Conversion, 'params'> &
+  Required<Pick<Conversion, 'event' | 'status' | 'timestamp' | 'kept'>>;
 
-/** Applies the defaults: event from the amount, status `'approved'`, timestamp now. */
-export const resolveConversion = (c: Conversion, now = Date.now()): ResolvedConversion => ({
-  ...c,
-  event: c.event || (c.amount > 0 ? 'sale' : 'lead'),
-  status: c.status || 'approved',
-  timestamp: c.timestamp ?? Math.floor(now / 1000),
-});
-
-/**
- * The names templates can use: snake_case and camelCase spellings of every field, plus the kept params.
- * The conversion's own fields win over kept params of the same name (those came from a URL anyone can edit);
- * a field the conversion lacks does not hide a kept param.
- */
-export const conversionValues = (c: ResolvedConversion): Record<string, TemplateValue> => {
-  const payout = c.payout ?? c.amount;
-  const own: Record<string, TemplateValue> = {
-    click_id: c.clickId,
-    clickid: c.clickId,
-    clickId: c.clickId,
-    transaction_id: c.transactionId,
-    transactionId: c.transactionId,
-    order_id: c.transactionId,
-    amount: c.amount,
-    payout,
-    currency: c.currency,
-    event: c.event,
-    status: c.status,
-    timestamp: c.timestamp,
-    email: c.email,
-    offer_id: c.offerId,
-    offerId: c.offerId,
-    affiliate_id: c.affiliateId,
-    affiliateId: c.affiliateId,
+/** Applies the defaults: event from the amount, status `'approved'`, timestamp now, `kept` (or the old `params`). */
+export const resolveConversion = (c: Conversion, now = Date.now()): ResolvedConversion => {
+  const { params, ...rest } = c;
+  return {
+    ...rest,
+    event: c.event || (c.amount > 0 ? 'sale' : 'lead'),
+    status: c.status || 'approved',
+    timestamp: c.timestamp ?? Math.floor(now / 1000),
+    kept: c.kept ?? params ?? {},
   };
-  // A field the conversion does not have (no offer id, say) leaves a kept param of that name visible.
-  for (const k in own) if (own[k] === undefined) delete own[k];
-  return { ...c.params, ...own };
 };

@@ -1,136 +1,128 @@
+import Cookies from 'js-cookie';
 import { getDomain } from 'tldts';
-import { isValidClickId, isValidValue } from '../core/click-id';
-import { type ClickData, dataCookieName, parseData, RESERVED_PREFIX } from '../core/cookie-format';
-import { getParam } from '../core/query';
+import { type Attribution, attribute } from '../core/attribution';
+import { captureClick } from '../core/capture';
+import { type ClickData, expiryFor, liveClick } from '../core/click';
+import { dataCookieName, formatData, parseData } from '../core/data-cookie';
+import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS } from '../core/defaults';
+import { ClickTrailError } from './errors';
 
 /** Options of clickIdCookie; names and defaults as the browser's init() options. */
 export interface CookieOptions {
   /** URL params that carry the click id, first match wins. Default `['click_id']`. */
+  idParams?: readonly string[];
+  /** @deprecated Renamed `idParams` (same meaning). */
   params?: readonly string[];
-  /** Other entry params to remember. Default `[]`. */
+  /** Other entry params to remember. Names starting with `ct_` are reserved. Default `[]`. */
   keep?: readonly string[];
-  /** Cookie name. Default `'click_id'`. */
+  /** Cookie name: letters, digits, `_`, `-`, `.`. Default `'click_id'`. */
   cookie?: string;
   /** Lifetime in days. Default 365. */
   days?: number;
   /** `'auto'`: the registrable domain (public-suffix list); a string: that domain; false: host only. Default `'auto'`. */
   domain?: 'auto' | string | false;
   /** `'first'` keeps an unexpired click id found in `cookieHeader`. Default `'last'`. */
-  attribution?: 'first' | 'last';
-  /** The request's Cookie header, for `attribution: 'first'`. */
+  attribution?: Attribution;
+  /** The request's Cookie header: for `attribution: 'first'`, and so the same click again keeps its kept params. */
   cookieHeader?: string | null;
   /** Epoch ms, for tests. Default Date.now(). */
   now?: number;
 }
 
-// js-cookie's converters, so browser and server read each other's cookies byte for byte.
-const writeValue = (value: string): string =>
-  encodeURIComponent(value).replace(/%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])/g, decodeURIComponent);
-const writeName = (name: string): string =>
-  encodeURIComponent(name)
-    .replace(/%(2[346B]|5E|60|7C)/g, decodeURIComponent)
-    .replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-const readValue = (value: string): string | undefined => {
-  try {
-    return (value[0] === '"' ? value.slice(1, -1) : value).replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
-  } catch {
-    return undefined;
-  }
+/** A click read from a Cookie header; `params` is the 0.1 name of `kept`. */
+export type StoredClick = ClickData & {
+  /** @deprecated Renamed `kept` (the same object). */
+  params: Record<string, string>;
 };
 
-// The browser writes the data query with URLSearchParams (a space is `+`, `*` bare, `~` %7E); the server writes the
-// very same bytes, so a cookie reads the same whichever side set it (parseData reads both spellings).
-const dataQuery = (src: string, exp: number, kept: Record<string, string>): string =>
-  String(new URLSearchParams([['ct_src', src], ['ct_exp', String(exp)], ...Object.entries(kept)]));
+// A name in this set is written byte for byte as js-cookie writes it (its name encoding leaves these alone), so the
+// browser finds the server's cookie under the name it was configured with.
+const COOKIE_NAME = /^[\w.-]{1,64}$/;
 
-/** The cookies of a Cookie header, name → decoded value (the first of a name wins, as in js-cookie). */
+const cookieName = (name: string): string => {
+  if (COOKIE_NAME.test(name)) return name;
+  throw new ClickTrailError(
+    'invalid_option',
+    `cookie must be 1 to 64 letters, digits, '_', '-' or '.', got ${JSON.stringify(name)}`,
+  );
+};
+
+/** The cookies of a Cookie header, name → value decoded as js-cookie decodes (the first of a name wins, as there). */
 const readCookies = (header: string | null | undefined): Map<string, string> => {
   const out = new Map<string, string>();
   for (const part of (header ?? '').split(/;\s*/)) {
     const eq = part.indexOf('=');
     if (eq < 1) continue;
-    const name = readValue(part.slice(0, eq).trim());
-    const value = readValue(part.slice(eq + 1).trim());
-    if (name !== undefined && value !== undefined && !out.has(name)) out.set(name, value);
+    const name = part.slice(0, eq).trim();
+    if (out.has(name)) continue;
+    try {
+      out.set(name, Cookies.converter.read(part.slice(eq + 1).trim(), name));
+    } catch {
+      // A malformed escape: js-cookie skips the cookie too.
+    }
   }
   return out;
 };
 
 /**
  * What the browser side stored, read from a Cookie header: the click id, where it came from, its expiry and the kept
- * params; undefined when there is no valid, unexpired click id. Kept values are re-validated.
+ * params; undefined when there is no valid, unexpired click id. An id without its data cookie (written by other
+ * code) lives as long as the browser keeps it.
  */
 export const readClickData = (
   cookieHeader: string | null | undefined,
-  name = 'click_id',
+  name = DEFAULT_COOKIE,
   now = Date.now(),
-): ClickData | undefined => {
+): StoredClick | undefined => {
   const cookies = readCookies(cookieHeader);
-  const id = cookies.get(name);
-  if (!isValidClickId(id)) return undefined;
   const data = parseData(cookies.get(dataCookieName(name)) ?? '');
-  // An id without its data cookie lives as long as the browser keeps it (as on the browser side).
-  if (data.exp && data.exp * 1000 <= now) return undefined;
-  // fromEntries defines own properties, so a kept param named `__proto__` survives like any other.
-  const params = Object.fromEntries(Object.entries(data.params).filter(([, v]) => isValidValue(v)));
-  return { id, src: data.src, exp: data.exp, params };
+  const click = liveClick(
+    { id: cookies.get(name) ?? '', ...data, exp: data.exp || Number.POSITIVE_INFINITY },
+    now,
+  );
+  return click && { ...click, exp: data.exp, params: click.kept };
 };
 
 /** The click id in a Cookie header (as the browser side or clickIdCookie wrote it), or undefined. */
-export const readClickId = (cookieHeader: string | null | undefined, name = 'click_id'): string | undefined =>
-  readClickData(cookieHeader, name)?.id;
+export const readClickId = (
+  cookieHeader: string | null | undefined,
+  name = DEFAULT_COOKIE,
+): string | undefined => readClickData(cookieHeader, name)?.id;
 
 /**
  * Server-side capture: the Set-Cookie values (the click id and its `_data` companion, the browser's names and format)
  * for a landing request whose URL carries a click id; [] when it carries none (or `'first'` keeps an existing one).
- * Cookies set by the server outlive Safari's 7-day cap on cookies written by JavaScript.
+ * The same rules as the browser's (core/capture, core/attribution). Cookies set by the server outlive Safari's
+ * 7-day cap on cookies written by JavaScript.
  */
 export const clickIdCookie = (requestUrl: string | URL, options: CookieOptions = {}): string[] => {
   const {
-    params = ['click_id'],
+    idParams = options.params ?? DEFAULT_ID_PARAMS,
     keep = [],
-    cookie = 'click_id',
-    days = 365,
+    days = DEFAULT_DAYS,
     domain = 'auto',
-    attribution = 'last',
     now = Date.now(),
   } = options;
+  const name = cookieName(options.cookie ?? DEFAULT_COOKIE);
   let url: URL;
   try {
     url = new URL(String(requestUrl));
   } catch {
     return [];
   }
-  const href = url.href;
-  let id: string | undefined;
-  let src = '';
-  for (const p of params) {
-    const v = getParam(href, p);
-    if (isValidClickId(v)) {
-      id = v;
-      src = p;
-      break;
-    }
-  }
-  if (!id) return [];
-  if (attribution === 'first' && readClickData(options.cookieHeader, cookie, now)) return [];
-  const kept: Record<string, string> = {};
-  for (const k of keep) {
-    const v = getParam(href, k);
-    if (isValidValue(v) && !k.startsWith(RESERVED_PREFIX)) kept[k] = v;
-  }
-  const exp = Math.floor(now / 1000) + Math.round(days * 86400);
-  const host = url.hostname;
-  const on = domain === 'auto' ? getDomain(host, { allowPrivateDomains: true }) : domain || null;
+  const captured = captureClick(url.search, idParams, keep);
+  const stored = captured && readClickData(options.cookieHeader, name, now);
+  const click = attribute(stored, captured, options.attribution, expiryFor(now, days));
+  if (!click) return [];
+  const on = domain === 'auto' ? getDomain(url.hostname, { allowPrivateDomains: true }) : domain || null;
   const attributes = [
-    `path=/`,
-    `expires=${new Date(exp * 1000).toUTCString()}`,
+    'path=/',
+    `expires=${new Date(click.exp * 1000).toUTCString()}`,
     ...(on ? [`domain=${on}`] : []),
     'SameSite=Lax',
     ...(url.protocol === 'https:' ? ['Secure'] : []),
   ].join('; ');
-  return [
-    `${writeName(cookie)}=${writeValue(id)}; ${attributes}`,
-    `${writeName(dataCookieName(cookie))}=${writeValue(dataQuery(src, exp, kept))}; ${attributes}`,
-  ];
+  const write = (cookie: string, value: string) =>
+    `${cookie}=${Cookies.converter.write(value, cookie)}; ${attributes}`;
+  return [write(name, click.id), write(dataCookieName(name), formatData(click))];
 };

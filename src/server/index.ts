@@ -1,10 +1,13 @@
 // clicktrail/server: postbacks, Stripe webhooks and server-side capture. Edge-safe: fetch, Web Crypto, TextEncoder.
 
+export type { Attribution } from '../core/attribution';
+export type { ClickData } from '../core/click';
 export { fromStripeReference, toStripeReference } from '../core/stripe-ref';
 export type { Conversion, ResolvedConversion } from './conversion';
-export { type CookieOptions, clickIdCookie, readClickData, readClickId } from './cookie';
+export { type CookieOptions, clickIdCookie, readClickData, readClickId, type StoredClick } from './cookie';
 export { fromMinorUnits } from './currency';
 export { type DedupeStore, type MemoryDedupeOptions, memoryDedupe } from './dedupe';
+export { createDispatcher, type Dispatch, type DispatcherOptions } from './dispatch';
 export {
   ClickTrailError,
   MissingParamsError,
@@ -13,6 +16,7 @@ export {
   type StripeSignatureErrorCode,
   TemplateError,
 } from './errors';
+export type { OutboxDispatch } from './outbox/dispatch';
 export { OutboxError, type OutboxErrorCode } from './outbox/errors';
 export { type MemoryOutboxOptions, memoryOutbox } from './outbox/memory';
 export { postbackReport, type ReportOptions } from './outbox/report';
@@ -29,14 +33,7 @@ export type {
   OutboxStore,
   ReplaySelector,
 } from './outbox/row';
-export {
-  DEFAULT_RETRY_SCHEDULE,
-  type RetryPolicy,
-  retryDelay,
-  scheduleSpan,
-  type Verdict,
-  verdict,
-} from './outbox/schedule';
+export { DEFAULT_RETRY_SCHEDULE, type RetryPolicy, scheduleDelay, scheduleSpan } from './outbox/schedule';
 export {
   type AttemptEvent,
   createWorker,
@@ -47,25 +44,25 @@ export {
   type Worker,
   type WorkerOptions,
 } from './outbox/worker';
-export {
-  type BuildOptions,
-  buildPostbackUrl,
-  type CurrencyResult,
-  createDispatcher,
-  type Dispatch,
-  type DispatcherOptions,
-  type PostbackRule,
-} from './postback';
+export { type BuildOptions, buildPostbackUrl } from './postback-url';
 export {
   type HttpMethod,
-  type PostbackOutcome,
+  type PostbackBody,
   type PostbackRequest,
+  postbackRequest,
+  type RequestOptions,
+} from './request';
+export type { CurrencyResult, PostbackRule } from './rules';
+export {
+  DEFAULT_SEND_OPTIONS,
+  type PostbackOutcome,
   type PostbackResult,
   type SendOptions,
   sendPostback,
 } from './send';
 export {
   conversionFromStripe,
+  DEFAULT_TOLERANCE_SECONDS,
   type StripeConversionOptions,
   type StripeEvent,
   type VerifyOptions,
@@ -77,7 +74,7 @@ export {
   type RenderResult,
   renderPostback,
   renderPostbackDetailed,
-  type TemplateValue,
-  type TemplateValues,
+  templatePlaceholders,
 } from './template';
+export type { TemplateValue, TemplateValues } from './values';
 export { stripeWebhookHandler, type WebhookOptions } from './webhook';

@@ -1,5 +1,6 @@
 // Node adapters for the Fetch-style API: node:http, Express, Fastify's raw req/res. Typed structurally, so this file
 // needs neither @types/node nor an import of node:http, and works with any (req, res) that looks like Node's.
+import { concatBytes } from './bytes';
 import { type CookieOptions, clickIdCookie } from './cookie';
 import { stripeWebhookHandler, type WebhookOptions } from './webhook';
 
@@ -55,13 +56,7 @@ const readBody = async (req: NodeRequestLike, max: number): Promise<Uint8Array |
     if (size > max) return 'too_large';
     chunks.push(b);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 };
 
 const header = (v: string | string[] | undefined): string | undefined =>

@@ -1,17 +1,7 @@
 import { redactUrl } from './redact';
+import type { HttpMethod, PostbackRequest } from './request';
 
-/** HTTP method of a postback. */
-export type HttpMethod = 'GET' | 'POST';
-
-/** One HTTP request to make. */
-export interface PostbackRequest {
-  url: string;
-  /** Default `'GET'`. */
-  method?: HttpMethod;
-  /** Request body (POST), already encoded. */
-  body?: string;
-  headers?: Record<string, string>;
-}
+export type { HttpMethod, PostbackRequest } from './request';
 
 /** How sendPostback delivers. */
 export interface SendOptions {
@@ -31,7 +21,15 @@ export interface SendOptions {
   random?: () => number;
 }
 
-/** How a postback ended; `queued`: written to the outbox, the worker sends it. */
+/** sendPostback's defaults (also what the CLI's `postback --send` uses). */
+export const DEFAULT_SEND_OPTIONS = Object.freeze({
+  timeoutMs: 10_000,
+  retries: 3,
+  backoffMs: 500,
+  maxDelayMs: 60_000,
+});
+
+/** How a postback ended; `queued`: written to the outbox, where a worker sends it. */
 export type PostbackOutcome = 'sent' | 'failed' | 'duplicate' | 'skipped' | 'queued';
 
 /** The log entry of one postback: what the platforms call the postbacks report. Secrets in URLs are redacted. */
@@ -59,6 +57,20 @@ export interface PostbackResult {
   missing?: string[];
 }
 
+/** What one HTTP attempt came to. */
+export interface AttemptResult {
+  /** The receiver answered 2xx. */
+  ok: boolean;
+  /** The HTTP status, when the receiver answered at all. */
+  status?: number;
+  /** Why it is not ok (secrets redacted). */
+  error?: string;
+  /** Worth trying again: network errors, timeouts, 5xx, 408, 429. */
+  retryable: boolean;
+  /** The receiver's Retry-After, in ms. */
+  retryAfterMs?: number;
+}
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retry-After in ms (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
@@ -70,7 +82,7 @@ export const parseRetryAfter = (value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 };
 
-const retryable = (status: number): boolean => status >= 500 || status === 429 || status === 408;
+const retryableStatus = (status: number): boolean => status >= 500 || status === 429 || status === 408;
 
 const errorText = (e: unknown): string => {
   if (!(e instanceof Error)) return String(e);
@@ -83,6 +95,54 @@ const errorText = (e: unknown): string => {
 };
 
 /**
+ * Makes one HTTP attempt, never throwing: the request with a timeout covering the response body, which is always
+ * drained so the connection goes back to the pool. A 2xx counts as delivered even if its body then fails to arrive
+ * (retrying it would send the postback twice).
+ */
+export const attemptPostback = async (
+  request: PostbackRequest,
+  options: { timeoutMs: number; fetch: typeof fetch },
+): Promise<AttemptResult> => {
+  const method = request.method ?? 'GET';
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  try {
+    const res = await options.fetch(request.url, {
+      method,
+      headers: request.headers,
+      body: method === 'POST' ? request.body : undefined,
+      signal,
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.ok) return { ok: true, status: res.status, retryable: false };
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    return {
+      ok: false,
+      status: res.status,
+      error: `HTTP ${res.status}`,
+      retryable: retryableStatus(res.status),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  } catch (e) {
+    if (signal.aborted) return { ok: false, error: `timeout after ${options.timeoutMs} ms`, retryable: true };
+    // fetch quotes the URL in some errors (`Failed to parse URL from …`): the log must not show its secrets.
+    const error = errorText(e).split(request.url).join(redactUrl(request.url));
+    // A URL fetch cannot even parse fails the same way every time: no retry.
+    return { ok: false, error, retryable: URL.canParse(request.url) };
+  }
+};
+
+/** The wait before retry number `retry` (1 for the first): exponential backoff with jitter, or the Retry-After. */
+export const retryDelay = (
+  retry: number,
+  retryAfterMs: number | undefined,
+  options: { backoffMs: number; maxDelayMs: number; random: () => number },
+): number =>
+  Math.min(
+    options.maxDelayMs,
+    retryAfterMs ?? options.backoffMs * 2 ** (retry - 1) * (0.5 + options.random() / 2),
+  );
+
+/**
  * Sends one postback: a timeout per attempt, retries with exponential backoff and jitter on network errors,
  * timeouts, 5xx, 408 and 429 (honouring Retry-After), none on other 4xx. Never throws: the result says what happened.
  */
@@ -91,67 +151,30 @@ export const sendPostback = async (
   options: SendOptions = {},
 ): Promise<PostbackResult> => {
   const req = typeof request === 'string' ? { url: request } : request;
-  const method = req.method ?? 'GET';
   const {
-    timeoutMs = 10_000,
-    retries = 3,
-    backoffMs = 500,
-    maxDelayMs = 60_000,
-    fetch: fetchImpl = globalThis.fetch,
+    timeoutMs = DEFAULT_SEND_OPTIONS.timeoutMs,
+    retries = DEFAULT_SEND_OPTIONS.retries,
+    backoffMs = DEFAULT_SEND_OPTIONS.backoffMs,
+    maxDelayMs = DEFAULT_SEND_OPTIONS.maxDelayMs,
+    fetch = globalThis.fetch,
     sleep = defaultSleep,
     random = Math.random,
   } = options;
   const started = performance.now();
-  let attempts = 0;
-  let status: number | undefined;
-  let error: string | undefined;
-  for (;;) {
-    attempts++;
-    let retryAfter: number | undefined;
-    let again = false;
-    status = undefined;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const res = await fetchImpl(req.url, {
-        method,
-        headers: req.headers,
-        body: method === 'POST' ? req.body : undefined,
-        signal: controller.signal,
-      });
-      status = res.status;
-      // Always drain the body so the connection goes back to the pool; a 2xx already counts as delivered,
-      // so a body that then fails to arrive must not trigger a retry (that would send the postback twice).
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) error = undefined;
-      else {
-        error = `HTTP ${status}`;
-        again = retryable(status);
-        retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-      }
-    } catch (e) {
-      // fetch quotes the URL in some errors (`Failed to parse URL from …`): the log must not show its secrets.
-      error = controller.signal.aborted
-        ? `timeout after ${timeoutMs} ms`
-        : errorText(e).split(req.url).join(redactUrl(req.url));
-      // A URL fetch cannot even parse fails the same way every time: no retry.
-      again = URL.canParse(req.url);
-    } finally {
-      clearTimeout(timer);
+  for (let attempts = 1; ; attempts++) {
+    const result = await attemptPostback(req, { timeoutMs, fetch });
+    if (result.ok || !result.retryable || attempts > retries) {
+      return {
+        url: redactUrl(req.url),
+        method: req.method ?? 'GET',
+        outcome: result.ok ? 'sent' : 'failed',
+        ok: result.ok,
+        ...(result.status === undefined ? {} : { status: result.status }),
+        attempts,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        ...(result.error === undefined ? {} : { error: result.error }),
+      };
     }
-    if (!error || !again || attempts > retries) break;
-    const backoff = backoffMs * 2 ** (attempts - 1) * (0.5 + random() / 2);
-    await sleep(Math.min(maxDelayMs, retryAfter ?? backoff));
+    await sleep(retryDelay(attempts, result.retryAfterMs, { backoffMs, maxDelayMs, random }));
   }
-  const ok = error === undefined;
-  return {
-    url: redactUrl(req.url),
-    method,
-    outcome: ok ? 'sent' : 'failed',
-    ok,
-    ...(status === undefined ? {} : { status }),
-    attempts,
-    durationMs: Math.round((performance.now() - started) * 100) / 100,
-    ...(error === undefined ? {} : { error }),
-  };
 };

@@ -1,7 +1,11 @@
 import { fromStripeReference } from '../core/stripe-ref';
+import { concatBytes } from './bytes';
 import type { Conversion } from './conversion';
 import { fromMinorUnits } from './currency';
 import { ClickTrailError, StripeSignatureError } from './errors';
+
+/** How old a signature may be, in seconds, when no tolerance is given (Stripe's own default). */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /** The parts of a Stripe event clicktrail reads; the parsed JSON has everything Stripe sent. */
 export interface StripeEvent {
@@ -42,11 +46,7 @@ const webHmac: Hmac = async (secret, prefix, body) => {
     );
     keys.set(secret, key);
   }
-  const head = encoder.encode(prefix);
-  const tail = typeof body === 'string' ? encoder.encode(body) : body;
-  const data = new Uint8Array(head.length + tail.length);
-  data.set(head);
-  data.set(tail, head.length);
+  const data = concatBytes([encoder.encode(prefix), typeof body === 'string' ? encoder.encode(body) : body]);
   return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', await key, data));
 };
 
@@ -174,7 +174,7 @@ export const verifyStripeEvent = async (
         `raw body, or the secret is not this endpoint's signing secret (whsec_…; \`stripe listen\` prints its own). ${RAW_BODY_HELP}${space}`,
     );
   }
-  const tolerance = options.toleranceSeconds ?? 300;
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const nowMs = options.now === undefined ? Date.now() : +options.now;
   const age = Math.floor(nowMs / 1000) - t;
   if (tolerance > 0 && age > tolerance)
@@ -252,6 +252,6 @@ export const conversionFromStripe = (
     // Metadata the merchant set on the session or charge lets the offers/affiliate rule filters match webhooks.
     ...(str(metadata.offer_id) ? { offerId: str(metadata.offer_id) } : {}),
     ...(str(metadata.affiliate_id) ? { affiliateId: str(metadata.affiliate_id) } : {}),
-    params: metadataParams(o.metadata, key),
+    kept: metadataParams(o.metadata, key),
   };
 };

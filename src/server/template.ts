@@ -1,11 +1,6 @@
 import { encode } from '../core/encode';
 import { TemplateError } from './errors';
-
-/** A value a placeholder can stand for; null, undefined and non-finite numbers count as missing. */
-export type TemplateValue = string | number | boolean | null | undefined;
-
-/** Placeholder name → value. */
-export type TemplateValues = Readonly<Record<string, TemplateValue>>;
+import { type TemplateValues, valueText } from './values';
 
 /** What to do with a placeholder that has no value. */
 export type MissingMode = 'empty' | 'keep' | 'error';
@@ -101,14 +96,6 @@ const compile = (template: string): Compiled => {
   return compiled;
 };
 
-/** A value as text, or undefined when it counts as missing. */
-export const valueText = (value: TemplateValue): string | undefined => {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value === 'boolean') return String(value);
-  return undefined;
-};
-
 // Exact name first; networks spell the same macro `{clickid}` and `{CLICKID}`, so case is forgiven on a miss.
 const lookup = (values: TemplateValues, name: string): string | undefined => {
   if (Object.hasOwn(values, name)) return valueText(values[name]);
@@ -118,18 +105,21 @@ const lookup = (values: TemplateValues, name: string): string | undefined => {
   return undefined;
 };
 
+/** How fillTemplate writes each value: encodeValue for a URL template, as is for text encoded later. */
+export type ValueWriter = (value: string) => string;
+
 /**
- * Substitutes every placeholder in one pass; `encodeValues: false` leaves values raw (for base+params values that
- * buildPostbackUrl encodes afterwards). Internal: the public functions are renderPostback(Detailed).
+ * Substitutes every placeholder in one pass, each value written by `write` (default encodeValue). Internal: the
+ * rules render base+params values raw, because buildPostbackUrl encodes them afterwards; the public functions are
+ * renderPostback(Detailed).
  */
-export const substitute = (
+export const fillTemplate = (
   template: string,
   values: TemplateValues,
-  options: RenderOptions = {},
-  encodeValues = true,
+  options: RenderOptions & { write?: ValueWriter } = {},
 ): RenderResult => {
   const { statics, names, raws } = compile(template);
-  const mode = options.missing ?? 'empty';
+  const { missing: mode = 'empty', write = encodeValue } = options;
   let url = statics[0] as string;
   let missing: string[] | undefined;
   for (let i = 0; i < names.length; i++) {
@@ -139,7 +129,7 @@ export const substitute = (
       missing ??= [];
       if (!missing.includes(name)) missing.push(name);
       if (mode === 'keep') url += raws[i];
-    } else url += encodeValues ? encodeValue(value) : value;
+    } else url += write(value);
     url += statics[i + 1];
   }
   if (missing && mode === 'error') throw new TemplateError(missing);
@@ -154,8 +144,11 @@ export const renderPostbackDetailed = (
   template: string,
   values: TemplateValues,
   options?: RenderOptions,
-): RenderResult => substitute(template, values, options);
+): RenderResult => fillTemplate(template, values, options);
 
 /** Fills a postback template's placeholders with URL-encoded values; see renderPostbackDetailed for the missing ones. */
 export const renderPostback = (template: string, values: TemplateValues, options?: RenderOptions): string =>
-  substitute(template, values, options).url;
+  fillTemplate(template, values, options).url;
+
+/** The placeholder names a template uses, each once, in order of appearance (`{x}`, `#y#`, `%7Bz%7D`, …). */
+export const templatePlaceholders = (template: string): string[] => [...new Set(compile(template).names)];

@@ -16,7 +16,7 @@ export interface WebhookOptions extends StripeConversionOptions {
   onConversion: (conversion: Conversion, event: StripeEvent) => unknown;
   /** Remembers handled event ids. Default memoryDedupe() (one process). */
   dedupe?: DedupeStore;
-  /** Default 300. */
+  /** Oldest accepted signature, in seconds; 0 turns the check off. Default 300 (DEFAULT_TOLERANCE_SECONDS). */
   toleranceSeconds?: number;
   /** Told about refused signatures and failed onConversion calls (the secret and signature never appear). */
   onError?: (error: unknown, event?: StripeEvent) => void;
@@ -46,7 +46,7 @@ export const stripeWebhookHandler = (options: WebhookOptions): ((request: Reques
       // Bytes, not text(): the signature covers exactly what was sent.
       const body = new Uint8Array(await request.arrayBuffer());
       event = await verifyStripeEvent(body, request.headers.get('stripe-signature'), options.secret, {
-        toleranceSeconds: options.toleranceSeconds ?? 300,
+        toleranceSeconds: options.toleranceSeconds,
       });
     } catch (e) {
       report(e);

@@ -124,7 +124,7 @@ describe('consent', () => {
     expect(localStorage.length).toBe(0);
     ct.grantConsent();
     expect(cookie('click_id')?.value).toBe('abc');
-    expect(JSON.parse(localStorage.getItem('click_id')!).params).toEqual({ affid: '7' });
+    expect(JSON.parse(localStorage.getItem('click_id')!).kept).toEqual({ affid: '7' });
   });
 
   it('decorates with the id held in memory before consent', () => {

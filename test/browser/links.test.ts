@@ -18,7 +18,7 @@ interface Over {
 const ctx = (over: Over = {}): LinkContext => {
   const id = 'id' in over ? over.id : 'abc123';
   return {
-    _d: id === undefined ? undefined : { id, src: 'click_id', exp: 0, params: {} },
+    _d: id === undefined ? undefined : { id, src: 'click_id', exp: 0, kept: {} },
     _p: over.param ?? 'click_id',
     _h: over.stripeHosts ?? ['buy.stripe.com', 'pay.example.com'],
     _t: over.placeholder ?? '--CLICK-ID--',

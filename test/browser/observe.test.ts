@@ -10,7 +10,7 @@ let stop: (() => void) | undefined;
 const start = (): void => {
   stop = carry(context);
 };
-const click = (id: string, params: Record<string, string> = {}) => ({ id, src: 'click_id', exp: 0, params });
+const click = (id: string, kept: Record<string, string> = {}) => ({ id, src: 'click_id', exp: 0, kept });
 const html = (markup: string): void => {
   document.body.innerHTML = markup;
 };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { now, store } from '../../src/browser/storage';
-import type { ClickData } from '../../src/core/cookie-format';
+import type { ClickData } from '../../src/core/click';
 import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
 const quiet = () => {};
@@ -11,7 +11,7 @@ const data = (id = 'abc', exp = now() + 3600): ClickData => ({
   id,
   src: 'click_id',
   exp,
-  params: { affid: '101' },
+  kept: { affid: '101' },
 });
 const cookie = (name: string) => jar.cookies().find((c) => c.name === name);
 const mirror = () => JSON.parse(localStorage.getItem('click_id') as string);
@@ -65,7 +65,7 @@ describe('save', () => {
 
   it('encodes the data cookie twice-safe: values with & = % ; survive the round trip', () => {
     const s = store('click_id', EXP, 'auto', quiet);
-    const d = { ...data('a;b=c%'), params: { q: 'x&y=z;%', 'we ird': 'v' } };
+    const d = { ...data('a;b=c%'), kept: { q: 'x&y=z;%', 'we ird': 'v' } };
     s._save(d);
     const written = jar.writes.filter((w) => w.startsWith('click_id') && !/^[^=]*=;/.test(w));
     expect(written.map((w) => w.split(';').length)).toEqual([5 + 1, 5 + 1]);
@@ -103,6 +103,16 @@ describe('load and repair', () => {
     expect(mirror()).toEqual(d);
   });
 
+  it('reads a mirror written by 0.1.0, whose kept params were named params', () => {
+    const s = store('click_id', EXP, 'auto', quiet);
+    const { kept, ...rest } = data('legacy');
+    localStorage.setItem('click_id', JSON.stringify({ ...rest, params: kept }));
+    expect(s._load(true)).toMatchObject({ id: 'legacy', kept: { affid: '101' } });
+    // …and the repair writes the cookies from it.
+    expect(cookie('click_id')?.value).toBe('legacy');
+    expect(cookie('click_id_data')?.value).toContain('affid=101');
+  });
+
   it('repairs nothing while consent is pending', () => {
     const s = store('click_id', EXP, 'auto', quiet);
     s._save(data());
@@ -116,7 +126,7 @@ describe('load and repair', () => {
   it('accepts an id cookie a server wrote alone, with a fresh lifetime', () => {
     rawCookie('click_id=srv1; path=/');
     const d = store('click_id', now() + 30 * 86400, 'auto', quiet)._load(true);
-    expect(d).toMatchObject({ id: 'srv1', src: '', params: {} });
+    expect(d).toMatchObject({ id: 'srv1', src: '', kept: {} });
     expect(d!.exp).toBe(now() + 30 * 86400);
     expect(mirror().id).toBe('srv1');
   });

@@ -8,7 +8,7 @@ import {
   stripeReference,
 } from '../../examples/demo/lib/stripe-event.mjs';
 import { DEMO_WEBHOOK_SECRET, type Demo, startDemo } from '../../examples/demo/start.mjs';
-import { isValidClickId } from '../../src/core/click-id';
+import { isValidClickId } from '../../src/core/click';
 import { toStripeReference } from '../../src/core/stripe-ref';
 
 const stripe = new Stripe('sk_test_demo');

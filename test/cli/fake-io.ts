@@ -5,7 +5,7 @@ export const fakeIo = (
   options: {
     stdin?: string | Uint8Array;
     env?: Record<string, string>;
-    loadDemo?: () => Promise<DemoModule>;
+    loadDemo?: () => Promise<DemoModule | undefined>;
   } = {},
 ) => {
   const out: string[] = [];
@@ -23,7 +23,8 @@ export const fakeIo = (
         : (options.stdin ?? new Uint8Array()),
     env: options.env ?? {},
     untilStopped: () => stopped,
-    loadDemo: options.loadDemo ?? (() => Promise.reject(new Error('no demo in this test'))),
+    loadDemo: options.loadDemo ?? (async () => undefined),
+    version: '9.8.7',
   };
   return {
     io,

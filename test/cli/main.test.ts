@@ -20,6 +20,14 @@ describe('clicktrail', () => {
     }
   });
 
+  it('prints the version with --version or -v', async () => {
+    for (const flag of ['--version', '-v']) {
+      const f = fakeIo();
+      expect(await main([flag], f.io)).toBe(0);
+      expect(f.stdout()).toBe('9.8.7');
+    }
+  });
+
   it('names an unknown command and exits 2', async () => {
     const f = fakeIo();
     expect(await main(['postbak'], f.io)).toBe(2);
@@ -50,10 +58,11 @@ describe('clicktrail demo', () => {
     expect(demo.close).toHaveBeenCalledOnce();
   });
 
-  it('explains that the demo needs the repository when it cannot be loaded', async () => {
-    const f = fakeIo({ loadDemo: () => Promise.reject(new Error('Cannot find module')) });
+  it('explains that the demo needs a clone of the repository where it is not there (the npm package)', async () => {
+    const f = fakeIo({ loadDemo: async () => undefined });
     expect(await main(['demo'], f.io)).toBe(1);
     expect(f.stderr()).toContain('the demo ships with the repository');
+    expect(f.stderr()).toContain('npm start');
   });
 
   it('checks --port and prints its help', async () => {

@@ -54,21 +54,16 @@ describe('clicktrail postback: printing the URL', () => {
     });
   });
 
-  it('refuses a template placeholder that has no value by default (exit 1), naming it and the fixes', async () => {
-    const r = await run('https://t.example/pb?cid={click_id}&s=[sub2]', 'click_id=abc');
+  it('with --missing error, refuses a template placeholder that has no value (exit 1), naming it and the fixes', async () => {
+    const r = await run('https://t.example/pb?cid={click_id}&s=[sub2]', 'click_id=abc', '--missing', 'error');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('no value for placeholder(s) sub2');
     expect(r.stderr).toContain('--missing empty|keep');
   });
 
-  it('leaves a missing placeholder empty or as written when asked, and reports it on stderr', async () => {
-    const empty = await run(
-      'https://t.example/pb?cid={click_id}&s=[sub2]',
-      'click_id=abc',
-      '--missing',
-      'empty',
-    );
+  it('leaves a missing placeholder empty (the library default) or as written, and reports it on stderr', async () => {
+    const empty = await run('https://t.example/pb?cid={click_id}&s=[sub2]', 'click_id=abc');
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe('https://t.example/pb?cid=abc&s=');
     expect(empty.stderr).toContain('no value for placeholder(s) sub2: left empty');
@@ -108,6 +103,9 @@ describe('clicktrail postback: printing the URL', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Usage: clicktrail postback <template-or-base> key=value');
       expect(r.stdout).toContain('--missing MODE');
+      expect(r.stdout).toContain('--body form|json');
+      // The library's defaults, not the CLI's own.
+      expect(r.stdout).toContain('retries after the first attempt for --send (default 3)');
     }
   });
 });

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import Cookies from 'js-cookie';
 import { describe, expect, it } from 'vitest';
-import { isValidClickId } from '../../src/core/click-id';
-import { formatData } from '../../src/core/cookie-format';
+import { isValidClickId } from '../../src/core/click';
 import { clickIdCookie, readClickData, readClickId } from '../../src/server/index';
 import { clickIdMiddleware } from '../../src/server/node';
 
@@ -61,6 +60,49 @@ describe('clickIdCookie', () => {
     ).toHaveLength(2);
   });
 
+  it('takes the id params as idParams (params is the deprecated name for the same list)', () => {
+    const url = 'https://shop.example.com/?affS1=a1&click_id=c1';
+    expect(clickIdCookie(url, { idParams: ['affS1', 'click_id'], now: NOW })[0]).toMatch(/^click_id=a1;/);
+    expect(clickIdCookie(url, { params: ['affS1', 'click_id'], now: NOW })[0]).toMatch(/^click_id=a1;/);
+  });
+
+  it('follows the browser’s attribution: the same click again keeps its kept params, a new one brings its own', () => {
+    const first = cookieHeader(
+      clickIdCookie('https://x.example/?click_id=a&affid=1', { keep: ['affid', 'sub1'], now: NOW }),
+    );
+    const again = clickIdCookie('https://x.example/?click_id=a&sub1=s', {
+      keep: ['affid', 'sub1'],
+      cookieHeader: first,
+      now: NOW,
+    });
+    expect(readClickData(cookieHeader(again), 'click_id', NOW)?.kept).toEqual({ affid: '1', sub1: 's' });
+    const other = clickIdCookie('https://x.example/?click_id=b&sub1=t', {
+      keep: ['affid', 'sub1'],
+      cookieHeader: first,
+      now: NOW,
+    });
+    expect(readClickData(cookieHeader(other), 'click_id', NOW)?.kept).toEqual({ sub1: 't' });
+  });
+
+  it('never lets keep name a reserved ct_ field, so the landing URL cannot set the expiry', () => {
+    const set = clickIdCookie('https://x.example/?click_id=a&ct_exp=1&ct_src=evil', {
+      keep: ['ct_exp', 'ct_src'],
+      now: NOW,
+    });
+    expect(readClickData(cookieHeader(set), 'click_id', NOW)).toMatchObject({
+      src: 'click_id',
+      exp: EXP,
+      kept: {},
+    });
+  });
+
+  it('refuses a cookie name that would not survive the trip as written, with a typed error', () => {
+    for (const cookie of ['a b', 'a;b', '', 'é', 'x'.repeat(65)])
+      expect(() => clickIdCookie('https://x.example/?click_id=a', { cookie })).toThrow(
+        expect.objectContaining({ code: 'invalid_option' }),
+      );
+  });
+
   it('property: no click id or kept value can inject a cookie attribute; values round-trip', () => {
     const value = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter(isValidClickId);
     fc.assert(
@@ -85,11 +127,11 @@ describe('clickIdCookie', () => {
         expect(cookies[1]).toBe(
           `click_id_data=${Cookies.converter.write(browserData, 'click_id_data')}; ${attributes}`,
         );
-        expect(readClickData(cookieHeader(cookies), 'click_id', NOW)).toEqual({
+        expect(readClickData(cookieHeader(cookies), 'click_id', NOW)).toMatchObject({
           id,
           src: 'click_id',
           exp: EXP,
-          params: { sub1: kept },
+          kept: { sub1: kept },
         });
       }),
     );
@@ -118,24 +160,26 @@ describe('readClickId / readClickData', () => {
     ].join('; ');
     expect(header).toContain('utm_campaign=spring+sale+%252B+50%2525+*off*+%257Enow');
     expect(readClickId(header, 'tn_click_id')).toBe('abc/é');
+    const kept = { affid: '101', utm_campaign: 'spring sale + 50% *off* ~now', sub1: 'a&b=c/é' };
     expect(readClickData(header, 'tn_click_id')).toEqual({
       id: 'abc/é',
       src: 'affS1',
       exp,
-      params: { affid: '101', utm_campaign: 'spring sale + 50% *off* ~now', sub1: 'a&b=c/é' },
+      kept,
+      params: kept,
     });
     // …and what an older server wrote with RFC 3986 escapes (`%20` for a space).
     const rfc3986 = `x=1; tn_click_id=abc; tn_click_id_data=${Cookies.converter.write(
-      formatData({ src: 'affS1', exp, params: { utm_campaign: 'spring sale' } }),
+      `ct_src=affS1&ct_exp=${exp}&utm_campaign=spring%20sale`,
       'tn_click_id_data',
     )}`;
-    expect(readClickData(rfc3986, 'tn_click_id')?.params).toEqual({ utm_campaign: 'spring sale' });
+    expect(readClickData(rfc3986, 'tn_click_id')?.kept).toEqual({ utm_campaign: 'spring sale' });
   });
 
   it('keeps a kept param named __proto__ as an own value', () => {
     const header = `click_id=x; ${jsCookie('click_id_data', browserQuery({ ['__proto__']: 'p', a: '1' }))}`;
-    const params = readClickData(header)?.params;
-    expect(Object.entries(params ?? {})).toEqual([
+    const kept = readClickData(header)?.kept;
+    expect(Object.entries(kept ?? {})).toEqual([
       ['__proto__', 'p'],
       ['a', '1'],
     ]);

@@ -95,7 +95,7 @@ const conversion = (over: Partial<Conversion> = {}): Conversion => ({
   amount: 150,
   currency: 'USD',
   email: 'a+b@example.com',
-  params: { affS1: 'aff 1', amount: '999999' },
+  kept: { affS1: 'aff 1', amount: '999999' },
   ...over,
 });
 
@@ -158,6 +158,19 @@ describe('createDispatcher', () => {
     });
   });
 
+  it('still takes kept params under their 0.1 name, params, when kept is absent', async () => {
+    const { requests, send } = recorder();
+    const rule: PostbackRule = { id: 'o', url: 'https://t.example/pb?s={sub1}' };
+    await createDispatcher({ rules: [rule], send })({
+      clickId: 'c',
+      transactionId: 't-old',
+      amount: 1,
+      currency: 'USD',
+      params: { sub1: 'old-name' },
+    });
+    expect(requests.map((r) => r.url)).toEqual(['https://t.example/pb?s=old-name']);
+  });
+
   it('a field the conversion lacks leaves a kept param of that name visible', async () => {
     const { requests, send } = recorder();
     const rule: PostbackRule = { id: 'o', url: 'https://t.example/pb?offer={offer_id}&m={email}' };
@@ -166,7 +179,7 @@ describe('createDispatcher', () => {
       transactionId: 't-kept',
       amount: 1,
       currency: 'USD',
-      params: { offer_id: 'spring', email: 'from-url@example.com' },
+      kept: { offer_id: 'spring', email: 'from-url@example.com' },
     });
     await createDispatcher({ rules: [rule], send })({
       clickId: 'c',
@@ -175,7 +188,7 @@ describe('createDispatcher', () => {
       currency: 'USD',
       offerId: 'own',
       email: 'own@example.com',
-      params: { offer_id: 'spring', email: 'from-url@example.com' },
+      kept: { offer_id: 'spring', email: 'from-url@example.com' },
     });
     expect(requests.map((r) => r.url)).toEqual([
       'https://t.example/pb?offer=spring&m=from-url%40example.com',
@@ -317,7 +330,7 @@ describe('createDispatcher', () => {
       send,
       log: (e) => log.push(e),
       rules: [{ id: 's', url: 'https://user:pw@t.example/pb?api_key=SECRET1&token={tok}&c={click_id}' }],
-    })(conversion({ params: { tok: 'SECRET2' } }));
+    })(conversion({ kept: { tok: 'SECRET2' } }));
     expect(requests[0].url).toBe('https://user:pw@t.example/pb?api_key=SECRET1&token=SECRET2&c=clk-1');
     expect(JSON.stringify(log)).not.toMatch(/SECRET|pw@/);
     expect(log[0]).toMatchObject({

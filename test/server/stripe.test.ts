@@ -214,7 +214,7 @@ describe('conversionFromStripe', () => {
       status: 'approved',
       email: 'a@b.example',
       timestamp: 1_700_000_000,
-      params: { affid: '101' },
+      kept: { affid: '101' },
     });
   });
 
@@ -222,7 +222,7 @@ describe('conversionFromStripe', () => {
     const c = conversionFromStripe(
       session({ metadata: { offer_id: 'pro', affiliate_id: 'A17', affid: '1' } }),
     );
-    expect(c).toMatchObject({ offerId: 'pro', affiliateId: 'A17', params: { offer_id: 'pro', affid: '1' } });
+    expect(c).toMatchObject({ offerId: 'pro', affiliateId: 'A17', kept: { offer_id: 'pro', affid: '1' } });
     expect(conversionFromStripe(session({ metadata: {} }))).not.toHaveProperty('offerId');
   });
 
@@ -289,7 +289,7 @@ describe('conversionFromStripe', () => {
       currency: 'JPY',
       status: 'approved',
       email: 'e@x',
-      params: { sub1: 's' },
+      kept: { sub1: 's' },
     });
     expect(conversionFromStripe(charge({ metadata: {} }))).toBeNull();
   });

@@ -25,7 +25,7 @@ export const siteHandler = ({ mounts, state, readClickData, cookie, webhookUrl, 
       }
       if (pathname === '/demo/whoami.json') {
         const data = readClickData(req.headers.cookie, cookie);
-        return sendJson(res, 200, { clickId: data?.id ?? null, params: data?.params ?? {} });
+        return sendJson(res, 200, { clickId: data?.id ?? null, params: data?.kept ?? {} });
       }
       if (pathname === '/demo/report.json') return sendJson(res, 200, report());
       if (pathname === '/demo/report') {
@@ -46,7 +46,7 @@ export const siteHandler = ({ mounts, state, readClickData, cookie, webhookUrl, 
         const purchase = purchaseFrom(await readBody(req));
         const { event, webhook } = await simulatePurchase({
           clickId: data.id,
-          metadata: data.params,
+          metadata: data.kept,
           purchase,
           webhookUrl,
           secret,

@@ -3,7 +3,7 @@
 // tracker, so a webhook can answer Stripe as soon as the postbacks are safe on disk.
 import { type Conversion, resolveConversion } from '../conversion';
 import { MissingParamsError } from '../errors';
-import type { PostbackRule } from '../postback';
+import type { PostbackRule } from '../rules';
 import type { PostbackResult } from '../send';
 import { outboxRows } from './enqueue';
 import type { OutboxStore } from './row';

@@ -1,10 +1,11 @@
 // What dispatch writes to the outbox for a conversion: one row per matching rule. The rule's secrets (its URL's
 // token, its headers) are not in the row: it holds the conversion and the rule id, and the worker renders the real
 // request from the configured rule at delivery. The row keeps the redacted URL, for the log.
-import { conversionValues, type ResolvedConversion } from '../conversion';
+import type { ResolvedConversion } from '../conversion';
 import { MissingParamsError, TemplateError } from '../errors';
-import { matchesRule, type PostbackRule, renderRule } from '../postback';
 import { redactUrl } from '../redact';
+import { matchesRule, type PostbackRule, renderRule } from '../rules';
+import { conversionValues } from '../values';
 import type { NewOutboxRow } from './row';
 
 /**

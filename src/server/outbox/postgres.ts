@@ -8,7 +8,7 @@ import { causeText, OutboxError } from './errors';
 import { checkVersion, postgresMigrations, tableNames } from './migrations';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
-  type AttemptResult,
+  type AttemptRecord,
   type EnqueueResult,
   INTERRUPTED,
   type NewOutboxRow,
@@ -233,7 +233,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     );
   });
 
-  const finishBatch = groupCommit(async (calls: { results: readonly AttemptResult[]; now: number }[]) => {
+  const finishBatch = groupCommit(async (calls: { results: readonly AttemptRecord[]; now: number }[]) => {
     const all = calls.flatMap(({ results, now }) => results.map((r) => ({ ...r, now })));
     const col = <T>(f: (r: (typeof all)[number]) => T) => all.map(f);
     const updated = await query(

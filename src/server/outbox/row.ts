@@ -104,7 +104,7 @@ export interface OutboxAttempt {
 }
 
 /** What a worker writes after an attempt: the attempt itself and the row's next state. */
-export interface AttemptResult {
+export interface AttemptRecord {
   rowId: number;
   /** The lease owner; a row leased to another owner is left as it is (the attempt is still recorded). */
   owner: string;
@@ -203,7 +203,7 @@ export interface OutboxStore {
   /** Pushes the lease of rows still held by `owner` to `until`; resolves with the ids still held. */
   extend(ids: readonly number[], owner: string, until: number, now: number): Promise<number[]>;
   /** Records attempts and moves their rows on; resolves, per result, whether the row was still leased to its owner. */
-  finish(results: readonly AttemptResult[], now: number): Promise<boolean[]>;
+  finish(results: readonly AttemptRecord[], now: number): Promise<boolean[]>;
   /** Gives leased rows back, due at once, without counting an attempt (a worker stopping before it sent them). */
   release(ids: readonly number[], owner: string, now: number): Promise<void>;
   /** The log, filtered and paged, newest first. */

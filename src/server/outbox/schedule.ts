@@ -37,7 +37,7 @@ export const scheduleSpan = (schedule: readonly number[] = DEFAULT_RETRY_SCHEDUL
  * The wait in ms before the next attempt, after `failed` attempts have failed (1 after the first), or undefined when
  * the schedule is used up. A Retry-After (ms) that asks for longer than the schedule wins, up to maxRetryAfterMs.
  */
-export const retryDelay = (
+export const scheduleDelay = (
   failed: number,
   policy: RetryPolicy = {},
   retryAfterMs?: number,
@@ -48,19 +48,4 @@ export const retryDelay = (
   if (base === undefined || failed < 1) return undefined;
   const spread = Math.round(base * (1 - jitter + 2 * jitter * random()));
   return retryAfterMs === undefined ? spread : Math.max(spread, Math.min(retryAfterMs, maxRetryAfterMs));
-};
-
-/** What one HTTP attempt means for the row: delivered, worth another try, or refused for good. */
-export type Verdict = 'delivered' | 'retry' | 'failed';
-
-/**
- * The verdict on one attempt, Svix's rules: 2xx is delivered; 408, 429 and 5xx, timeouts and network errors are
- * retried; 3xx (a tracker that moved is a configuration to fix, and following it would send the postback elsewhere)
- * and every other 4xx fail at once; so does a URL that cannot even be parsed.
- */
-export const verdict = (attempt: { ok: boolean; status?: number }, url: string): Verdict => {
-  if (attempt.ok) return 'delivered';
-  const status = attempt.status;
-  if (status === undefined) return URL.canParse(url) ? 'retry' : 'failed';
-  return status >= 500 || status === 429 || status === 408 ? 'retry' : 'failed';
 };

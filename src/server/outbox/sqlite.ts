@@ -7,7 +7,7 @@ import { causeText, OutboxError } from './errors';
 import { checkVersion, sqliteMigrations, tableNames } from './migrations';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
-  type AttemptResult,
+  type AttemptRecord,
   type EnqueueResult,
   INTERRUPTED,
   type NewOutboxRow,
@@ -242,7 +242,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     ),
   );
 
-  const finishOne = (r: AttemptResult, now: number): boolean => {
+  const finishOne = (r: AttemptRecord, now: number): boolean => {
     const a = r.attempt;
     run(
       `INSERT INTO ${t.attempts} (outbox_id, attempt, started_at, duration_ms, url, http_status, error, outcome, owner)
@@ -275,7 +275,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     );
     return updated !== undefined;
   };
-  const finishBatch = groupCommit((calls: { results: readonly AttemptResult[]; now: number }[]) =>
+  const finishBatch = groupCommit((calls: { results: readonly AttemptRecord[]; now: number }[]) =>
     use(() => transaction(() => calls.map(({ results, now }) => results.map((r) => finishOne(r, now))))),
   );
 

@@ -1,20 +1,16 @@
-// The worker: leases due rows, sends each postback once per lease with sendPostback's rules, records the attempt and
-// moves the row on (delivered, retry on the schedule, failed). A long-running loop for servers (start/stop) and a
-// one-shot deliverDue() for serverless routes and cron jobs; both bounded in concurrency.
-import { conversionValues } from '../conversion';
+// The worker: leases due rows, makes one HTTP attempt per lease with sendPostback's rules (attemptPostback: timeout,
+// body drained, Retry-After read), records it and moves the row on (delivered, retry on the schedule, failed). A
+// long-running loop for servers (start/stop) and a one-shot deliverDue() for serverless routes and cron jobs; both
+// bounded in concurrency.
 import { MissingParamsError, TemplateError } from '../errors';
-import { type PostbackRule, renderRule, toRequest } from '../postback';
 import { redactUrl } from '../redact';
-import {
-  type PostbackRequest,
-  type PostbackResult,
-  parseRetryAfter,
-  type SendOptions,
-  sendPostback,
-} from '../send';
+import { postbackRequest } from '../request';
+import { type PostbackRule, renderRule } from '../rules';
+import { type AttemptResult, attemptPostback, DEFAULT_SEND_OPTIONS, type SendOptions } from '../send';
+import { conversionValues } from '../values';
 import { OutboxError } from './errors';
-import type { AttemptResult, OutboxAttempt, OutboxRow, OutboxStatus, OutboxStore } from './row';
-import { type RetryPolicy, retryDelay, verdict } from './schedule';
+import type { AttemptRecord, OutboxAttempt, OutboxRow, OutboxStatus, OutboxStore } from './row';
+import { type RetryPolicy, scheduleDelay } from './schedule';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -43,10 +39,11 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** The retry schedule (default Svix's, about 27 hours), jitter and the Retry-After cap. */
   retry?: RetryPolicy;
-  /** Delivery options under each rule's own `send` (`timeoutMs`, `fetch`); `retries` is replaced by the schedule. */
-  sendOptions?: SendOptions;
-  /** Delivery. Default sendPostback (one HTTP request per attempt). */
-  send?: (request: PostbackRequest, options?: SendOptions) => Promise<PostbackResult>;
+  /**
+   * Delivery options under each rule's own `send`: `timeoutMs` (per attempt, default 10,000) and `fetch`. The retry
+   * options (`retries`, `backoffMs`, …) do not apply: the schedule (`retry`) spaces the attempts.
+   */
+  sendOptions?: Pick<SendOptions, 'timeoutMs' | 'fetch'>;
   /** Pruning old rows: done by the loop once an hour, and by deliverDue() at most once an hour. */
   retention?: RetentionOptions;
   /** Told about every attempt, after it is recorded. */
@@ -163,17 +160,15 @@ export const createWorker = (options: WorkerOptions): Worker => {
     pollIntervalMs = 1000,
     retry = {},
     sendOptions = {},
-    send = sendPostback,
     now = Date.now,
     random = Math.random,
   } = options;
   const owner = options.owner ?? randomId();
   const rules = new Map(options.rules.map((r) => [r.id, r]));
   const ruleIds = [...rules.keys()];
-  const longestTimeout = Math.max(
-    sendOptions.timeoutMs ?? 10_000,
-    ...options.rules.map((r) => r.send?.timeoutMs ?? sendOptions.timeoutMs ?? 10_000),
-  );
+  const timeoutOf = (rule: PostbackRule) =>
+    rule.send?.timeoutMs ?? sendOptions.timeoutMs ?? DEFAULT_SEND_OPTIONS.timeoutMs;
+  const longestTimeout = Math.max(DEFAULT_SEND_OPTIONS.timeoutMs, ...options.rules.map(timeoutOf));
   const leaseMs = options.leaseMs ?? Math.max(30_000, 3 * longestTimeout);
   const retention = {
     deliveredMs: (30 * DAY) as number | false,
@@ -219,17 +214,17 @@ export const createWorker = (options: WorkerOptions): Worker => {
   };
 
   /** One attempt for a leased row: render from the rule, send once, decide what comes next. */
-  const attempt = async (row: OutboxRow, signal: AbortSignal): Promise<AttemptResult> => {
+  const attempt = async (row: OutboxRow, signal: AbortSignal): Promise<AttemptRecord> => {
     const rule = rules.get(row.rule) as PostbackRule;
     const startedAt = now();
     const t0 = performance.now();
     const n = row.attempts;
     const result = (
-      status: AttemptResult['status'],
+      status: AttemptRecord['status'],
       url: string,
       fields: { httpStatus?: number; error?: string; nextAttemptAt?: number },
       outcome: OutboxAttempt['outcome'],
-    ): AttemptResult => ({
+    ): AttemptRecord => ({
       rowId: row.id,
       owner,
       status,
@@ -257,34 +252,24 @@ export const createWorker = (options: WorkerOptions): Worker => {
       return result('failed', row.url, { error: `render failed: ${message}` }, 'failed');
     }
     const url = redactUrl(rendered.url);
-    const options = { ...sendOptions, ...rule.send };
-    const baseFetch = options.fetch ?? globalThis.fetch;
-    let retryAfter: string | null = null;
-    // One request per attempt (the schedule does the retrying), no redirects followed (3xx is a failure to fix, and a
-    // redirect must not send the postback somewhere else), and the Retry-After header kept for the schedule.
-    const fetchOnce: typeof fetch = async (input, init) => {
-      const signals = [signal, init?.signal].filter(Boolean) as AbortSignal[];
-      const res = await baseFetch(input, {
+    const baseFetch = rule.send?.fetch ?? sendOptions.fetch ?? globalThis.fetch;
+    // No redirect is followed: 3xx is a failure to fix, and a redirect must not send the postback somewhere else.
+    // The worker's own signal aborts the request when it stops or loses the lease.
+    const fetchOnce: typeof fetch = (input, init) =>
+      baseFetch(input, {
         ...init,
         redirect: 'manual',
-        signal: signals.length > 1 && AbortSignal.any ? AbortSignal.any(signals) : signals[0],
+        signal: init?.signal && AbortSignal.any ? AbortSignal.any([init.signal, signal]) : signal,
       });
-      retryAfter = res.headers.get('retry-after');
-      return res;
-    };
-    let sent: PostbackResult;
+    let sent: AttemptResult;
     try {
-      sent = await send(toRequest(rendered.url, rule), { ...options, retries: 0, fetch: fetchOnce });
+      sent = await attemptPostback(postbackRequest(rendered.url, rule), {
+        timeoutMs: timeoutOf(rule),
+        fetch: fetchOnce,
+      });
     } catch (e) {
-      sent = {
-        url,
-        method: rule.method ?? 'GET',
-        outcome: 'failed',
-        ok: false,
-        attempts: 1,
-        durationMs: 0,
-        error: String(e),
-      };
+      // attemptPostback never throws; a custom fetch that does so synchronously is a failed attempt all the same.
+      sent = { ok: false, error: e instanceof Error ? e.message : String(e), retryable: true };
     }
     const fields = {
       ...(sent.status !== undefined ? { httpStatus: sent.status } : {}),
@@ -302,27 +287,23 @@ export const createWorker = (options: WorkerOptions): Worker => {
         },
         'retry',
       );
-    const v = verdict(sent, rendered.url);
-    if (v === 'delivered') return result('delivered', url, fields, 'delivered');
-    if (v === 'failed') return result('failed', url, fields, 'failed');
-    const wait = retryDelay(
-      n - row.scheduleStart,
-      retry,
-      parseRetryAfter(retryAfter, now()) ?? undefined,
-      random,
-    );
+    if (sent.ok) return result('delivered', url, fields, 'delivered');
+    // Not retryable: 3xx, 4xx other than 408 and 429, a URL that cannot be parsed.
+    if (!sent.retryable) return result('failed', url, fields, 'failed');
+    const failed = n - row.scheduleStart;
+    const wait = scheduleDelay(failed, retry, sent.retryAfterMs, random);
     if (wait === undefined)
       return result(
         'failed',
         url,
-        { ...fields, error: `${fields.error ?? 'failed'} (gave up after ${n - row.scheduleStart} attempts)` },
+        { ...fields, error: `${fields.error ?? 'failed'} (gave up after ${failed} attempts)` },
         'failed',
       );
     return result('pending', url, { ...fields, nextAttemptAt: now() + wait }, 'retry');
   };
 
   /** Records an attempt, retrying the write while the lease lasts (a lost write means a duplicate send later). */
-  const record = async (r: AttemptResult): Promise<boolean | undefined> => {
+  const record = async (r: AttemptRecord): Promise<boolean | undefined> => {
     const until = performance.now() + leaseMs;
     for (let wait = 200; ; wait = Math.min(wait * 5, 5000)) {
       try {
@@ -336,7 +317,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
   };
 
   /** Sends one claimed row and records the outcome; resolves to the row's next status (undefined: not recorded). */
-  const run = async (row: OutboxRow): Promise<AttemptResult['status'] | undefined> => {
+  const run = async (row: OutboxRow): Promise<AttemptRecord['status'] | undefined> => {
     const controller = new AbortController();
     track(row.id, controller);
     try {

@@ -7,7 +7,7 @@ import { outboxRows } from '../../../src/server/outbox/enqueue';
 import { OutboxError } from '../../../src/server/outbox/errors';
 import type { NewOutboxRow, OutboxStore } from '../../../src/server/outbox/row';
 import { createWorker, type WorkerOptions } from '../../../src/server/outbox/worker';
-import type { PostbackRule } from '../../../src/server/postback';
+import type { PostbackRule } from '../../../src/server/rules';
 import { type Behaviour, type Receiver, startReceiver } from '../receiver';
 
 export const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -136,14 +136,14 @@ export const outboxSuite = (
           ['emoji', 'ü🎉\u0000x'.replace('\u0000', '')],
         ]);
         const r = newRow({ clickId: 'a"b\'c<d>&e ü', transactionId: 'tx\'"; --' });
-        r.conversion = { ...r.conversion, clickId: r.clickId, transactionId: r.transactionId, params };
+        r.conversion = { ...r.conversion, clickId: r.clickId, transactionId: r.transactionId, kept: params };
         const [out] = await store.enqueue([r], clock.now());
         const got = await store.get(out?.row.id as number);
         expect(got?.clickId).toBe(r.clickId);
         expect(got?.transactionId).toBe(r.transactionId);
-        expect(Object.getOwnPropertyNames(got?.conversion.params)).toContain('__proto__');
-        expect(got?.conversion.params?.sub1).toBe(params.sub1);
-        expect(got?.conversion.params?.emoji).toBe('ü🎉x');
+        expect(Object.getOwnPropertyNames(got?.conversion.kept)).toContain('__proto__');
+        expect(got?.conversion.kept?.sub1).toBe(params.sub1);
+        expect(got?.conversion.kept?.emoji).toBe('ü🎉x');
         expect((await store.list({ clickId: r.clickId })).rows).toHaveLength(1);
       });
 

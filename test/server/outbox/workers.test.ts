@@ -6,7 +6,7 @@ import { resolveConversion } from '../../../src/server/conversion';
 import { outboxRows } from '../../../src/server/outbox/enqueue';
 import { postgresOutbox } from '../../../src/server/outbox/postgres';
 import type { OutboxStore } from '../../../src/server/outbox/row';
-import type { PostbackRule } from '../../../src/server/postback';
+import type { PostbackRule } from '../../../src/server/rules';
 import { freshDatabase, postgresSkip } from '../../setup/postgres-context';
 import { type Child, ensureBuilt, startChild, waitFor } from './fixtures/processes';
 import { type Answer, startTracker, type Tracker } from './fixtures/tracker';

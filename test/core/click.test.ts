@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidClickId, isValidValue, MAX_VALUE_LENGTH } from '../../src/core/click-id';
+import { expiryFor, isReservedName, isValidClickId, isValidKeptValue, liveClick } from '../../src/core/click';
+
+const MAX_VALUE_LENGTH = 256;
 
 // Plain characters mixed with every kind the rule must catch, so long and hostile strings both come up often.
 const CHARS = fc.constantFrom(
@@ -76,15 +78,40 @@ describe('isValidClickId', () => {
   });
 });
 
-describe('isValidValue', () => {
+describe('isValidKeptValue', () => {
   it('allows inner spaces but not surrounding ones or controls', () => {
-    expect(isValidValue('spring sale')).toBe(true);
-    expect(isValidValue('x'.repeat(256))).toBe(true);
+    expect(isValidKeptValue('spring sale')).toBe(true);
+    expect(isValidKeptValue('x'.repeat(256))).toBe(true);
     for (const v of [' spring', 'sale ', 'a\tb', 'a\u0007', 'a\ufffdb', '', 'x'.repeat(257), 5])
-      expect(isValidValue(v)).toBe(false);
+      expect(isValidKeptValue(v)).toBe(false);
   });
 
   it('accepts every valid click id', () => {
-    fc.assert(fc.property(fc.string(), (s) => !isValidClickId(s) || isValidValue(s)));
+    fc.assert(fc.property(fc.string(), (s) => !isValidClickId(s) || isValidKeptValue(s)));
+  });
+});
+
+describe('expiryFor / liveClick', () => {
+  it('gives a click made now a lifetime of whole seconds, and counts it live until then', () => {
+    const now = Date.UTC(2030, 0, 1, 12, 0, 0, 500);
+    const exp = expiryFor(now, 2);
+    expect(exp).toBe(Math.floor(now / 1000) + 2 * 86400);
+    const click = { id: 'abc', src: 'click_id', exp, kept: {} };
+    expect(liveClick(click, now)).toBe(click);
+    expect(liveClick(click, exp * 1000 - 1)).toBe(click);
+    expect(liveClick(click, exp * 1000)).toBeUndefined();
+  });
+
+  it('refuses a click whose id is not a valid click id, and nothing at all', () => {
+    expect(liveClick({ id: 'a b', src: '', exp: 2 ** 40, kept: {} }, 0)).toBeUndefined();
+    expect(liveClick(undefined, 0)).toBeUndefined();
+    expect(liveClick(null, 0)).toBeUndefined();
+  });
+
+  it('reserves the ct_ prefix and nothing else', () => {
+    expect(isReservedName('ct_exp')).toBe(true);
+    expect(isReservedName('ct_')).toBe(true);
+    expect(isReservedName('act_id')).toBe(false);
+    expect(isReservedName('CT_exp')).toBe(false);
   });
 });

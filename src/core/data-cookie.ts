@@ -1,0 +1,33 @@
+import { type ClickData, isReservedName, isValidKeptValue } from './click';
+
+// The `<cookie>_data` companion cookie: `ct_src=affS1&ct_exp=1795000000&affid=101&utm_campaign=spring+sale`, a URL
+// query written and read with URLSearchParams on both sides (a space is `+`). The cookie layer (js-cookie, on both
+// sides) percent-encodes it once more.
+
+/** Name of the companion cookie that holds the source, expiry and kept params. */
+export const dataCookieName = (cookie: string): string => `${cookie}_data`;
+
+/** The data cookie's value before cookie-level encoding. Kept params named like the reserved fields are dropped. */
+export const formatData = (click: Omit<ClickData, 'id'>): string =>
+  `${new URLSearchParams([
+    ['ct_src', click.src],
+    ['ct_exp', `${click.exp}`],
+    ...Object.entries(click.kept).filter(([name]) => !isReservedName(name)),
+  ])}`;
+
+/**
+ * Reads formatData's output (from either side). Leniently, as browsers read queries: never throws. Unknown `ct_`
+ * fields are ignored and kept values that fail validation are dropped; a missing or unreadable expiry is 0.
+ */
+export const parseData = (value: string): Omit<ClickData, 'id'> => {
+  const kept: [string, string][] = [];
+  let src = '';
+  let exp = 0;
+  for (const [name, v] of new URLSearchParams(value)) {
+    if (name === 'ct_src') src = v;
+    else if (name === 'ct_exp') exp = +v || 0;
+    else if (name && !isReservedName(name) && isValidKeptValue(v)) kept.push([name, v]);
+  }
+  // fromEntries defines own properties: a kept param named `__proto__` is kept, never assigned to the prototype.
+  return { src, exp, kept: Object.fromEntries(kept) };
+};

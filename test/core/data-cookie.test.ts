@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import Cookies from 'js-cookie';
+import { describe, expect, it } from 'vitest';
+import { isValidKeptValue } from '../../src/core/click';
+import { dataCookieName, formatData, parseData } from '../../src/core/data-cookie';
+
+describe('data cookie format', () => {
+  it('is a URL query: source, expiry, then the kept params in order (a space is +)', () => {
+    expect(
+      formatData({ src: 'affS1', exp: 1795000000, kept: { affid: '101', utm_campaign: 'spring sale' } }),
+    ).toBe('ct_src=affS1&ct_exp=1795000000&affid=101&utm_campaign=spring+sale');
+    expect(dataCookieName('click_id')).toBe('click_id_data');
+  });
+
+  it('drops kept params that would collide with the reserved ct_ keys', () => {
+    expect(formatData({ src: 'a', exp: 1, kept: { ct_src: 'evil', ct_x: 'y', ok: '1' } })).toBe(
+      'ct_src=a&ct_exp=1&ok=1',
+    );
+  });
+
+  it('reads leniently, as browsers read queries: unknown, empty-named and invalid pairs are skipped, never thrown', () => {
+    expect(parseData('ct_src=click_id&ct_exp=abc&ct_other=1&x=%E0%A4%A&&=v&flag&affid=7&k=%ZZ')).toEqual({
+      src: 'click_id',
+      exp: 0,
+      kept: { affid: '7', k: '%ZZ' },
+    });
+    expect(parseData('')).toEqual({ src: '', exp: 0, kept: {} });
+    // RFC 3986 escapes (`%20`) read the same as `+`.
+    expect(parseData('ct_src=a&ct_exp=1&c=spring%20sale').kept).toEqual({ c: 'spring sale' });
+  });
+
+  it('keeps a kept param named __proto__ as an own property, never touching the prototype', () => {
+    const { kept } = parseData('ct_src=a&ct_exp=1&__proto__=x&constructor=y');
+    expect(Object.entries(kept)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+    expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
+  });
+
+  it('round-trips every valid click, also through js-cookie’s converter (the cookie layer on both sides)', () => {
+    const name = fc.string({ minLength: 1 }).filter((k) => !k.startsWith('ct_'));
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.dictionary(name, fc.string().filter(isValidKeptValue)),
+        (src, exp, kept) => {
+          const text = formatData({ src, exp, kept });
+          expect(parseData(text)).toEqual({ src, exp, kept: { ...kept } });
+          const onTheWire = Cookies.converter.write(text, 'click_id_data');
+          // Nothing that could end the cookie or start an attribute.
+          expect(onTheWire).not.toMatch(/[;,\s"\\]/);
+          expect(parseData(Cookies.converter.read(onTheWire, 'click_id_data'))).toEqual(parseData(text));
+        },
+      ),
+    );
+  });
+});
