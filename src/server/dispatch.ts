@@ -26,7 +26,11 @@ export interface DispatcherOptions {
   sendOptions?: SendOptions;
   /** Receives every log entry (sent, failed, duplicate, skipped). */
   log?: (entry: PostbackResult) => void;
-  /** Throw PostbackError after all rules ran when any failed (e.g. so a webhook answers 500 and is redelivered). */
+  /**
+   * Throw PostbackError after all rules ran when any failed, so the webhook answers 500 and Stripe redelivers the
+   * event (dispatching it again sends only what failed). Default true: a postback that fails through every retry
+   * is never acknowledged to Stripe, so it cannot be lost silently. False suits callers that read the results.
+   */
   throwOnFailure?: boolean;
 }
 
@@ -49,7 +53,14 @@ export const postbackKey = (transactionId: string, ruleId: string): string =>
  * the conversion is dispatched; a failed send gives its claim back, so dispatching again retries only what failed.
  */
 export const createDispatcher = (options: DispatcherOptions): Dispatch => {
-  const { rules, dedupe = memoryDedupe(), send = sendPostback, sendOptions, log, throwOnFailure } = options;
+  const {
+    rules,
+    dedupe = memoryDedupe(),
+    send = sendPostback,
+    sendOptions,
+    log,
+    throwOnFailure = true,
+  } = options;
   checkRules(rules);
   if (options.outbox) return outboxDispatch(rules, options.outbox, log ? { log } : {});
 
