@@ -18,7 +18,14 @@ export interface WebhookOptions extends StripeConversionOptions {
    * are committed, and a redelivery finds them instead of adding any (no `dedupe` needed).
    */
   onConversion: ((conversion: Conversion, event: StripeEvent) => unknown) & { readonly outbox?: unknown };
-  /** Remembers handled event ids (not used with an outbox dispatcher). Default memoryDedupe() (one process). */
+  /**
+   * onConversion is idempotent and durable: it writes to an outbox, so running it again for a redelivered event
+   * finds the rows it wrote. The handler then keeps no event dedupe of its own and answers 200 once onConversion
+   * resolves, however many redeliveries arrive at once. Default: true when onConversion is an outbox dispatcher
+   * itself; set it when your onConversion wraps one.
+   */
+  idempotent?: boolean;
+  /** Remembers handled event ids (not used when idempotent). Default memoryDedupe() (one process). */
   dedupe?: DedupeStore;
   /**
    * How long onConversion may take, in ms; past it the answer is 503 and Stripe redelivers later (a redelivery that
@@ -50,7 +57,7 @@ const IN_PROGRESS = {
 export const stripeWebhookHandler = (options: WebhookOptions): ((request: Request) => Promise<Response>) => {
   const dedupe = options.dedupe ?? memoryDedupe();
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const durable = options.onConversion?.outbox !== undefined;
+  const durable = options.idempotent ?? options.onConversion?.outbox !== undefined;
   // Events this process is handling now: a dedupe store without status() cannot tell "claimed" from "done".
   const inFlight = new Set<string>();
   const report = (error: unknown, event?: StripeEvent) => {

@@ -95,6 +95,26 @@ describe('with an outbox', () => {
     expect((await outbox.stats()).pending).toBe(2);
   });
 
+  it('an onConversion that wraps the dispatcher says so with idempotent: true', async () => {
+    const outbox = memoryOutbox();
+    const dispatch = createDispatcher({ rules: rules(), outbox });
+    const seen: string[] = [];
+    const handler = stripeWebhookHandler({
+      secret,
+      idempotent: true,
+      onConversion: async (c, e) => {
+        seen.push(e.id);
+        await dispatch(c);
+      },
+    });
+    const body = event('evt_o6');
+    expect(
+      await Promise.all([handler(request(body)), handler(request(body))]).then((r) => r.map((x) => x.status)),
+    ).toEqual([200, 200]);
+    expect(seen).toEqual(['evt_o6', 'evt_o6']);
+    expect((await outbox.stats()).pending).toBe(2);
+  });
+
   it('a store that cannot commit answers 500, so Stripe redelivers; the redelivery commits', async () => {
     const inner = memoryOutbox();
     let down = true;
