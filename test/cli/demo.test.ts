@@ -63,7 +63,6 @@ describe('startDemo (over HTTP, no browser)', () => {
   const lines: string[] = [];
   // Each demo gets its own outbox file (npm start's is .clicktrail/demo.db).
   const dir = mkdtempSync(join(tmpdir(), 'clicktrail-demo-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   // The browser writes these two cookies (js-cookie encoding); the click id is hostile on purpose.
   const clickId = 'e2e+ü&x=1<img>';
   const cookie = `click_id=${encodeURIComponent(clickId)}; click_id_data=${encodeURIComponent('ct_src=click_id&ct_exp=4102444800&affid=101')}`;
@@ -77,7 +76,10 @@ describe('startDemo (over HTTP, no browser)', () => {
   beforeAll(async () => {
     demo = await startDemo({ port: 0, db: join(dir, 'demo.db'), log: (line) => lines.push(line) });
   });
-  afterAll(() => demo?.close());
+  afterAll(async () => {
+    await demo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('prints the URLs to open, the landing one with a click id', () => {
     expect(lines[0]).toContain('clicktrail demo running');
