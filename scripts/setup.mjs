@@ -48,5 +48,6 @@ if (process.argv.includes('--postgres')) {
   const bin = findPostgresBin();
   if (bin) console.log(`postgres: ${bin}`);
   else if (has('apt-get')) aptInstall('postgresql');
-  else console.log('postgres: not installed and no apt-get here: the PostgreSQL outbox tests will be skipped');
+  else
+    console.log('postgres: not installed and no apt-get here: the PostgreSQL outbox tests will be skipped');
 }

@@ -92,15 +92,17 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
 
     async claim({ owner, now, leaseMs, limit, rules }) {
       check();
-      const due = [...rows.values()]
-        .filter(
-          (r) =>
-            (r.status === 'pending' || r.status === 'delivering') &&
-            (r.nextAttemptAt as number) <= now &&
-            rules.includes(r.rule),
+      const wanted = new Set(rules);
+      const due: OutboxRow[] = [];
+      for (const r of rows.values())
+        if (
+          (r.status === 'pending' || r.status === 'delivering') &&
+          (r.nextAttemptAt as number) <= now &&
+          wanted.has(r.rule)
         )
-        .sort((a, b) => (a.nextAttemptAt as number) - (b.nextAttemptAt as number) || a.id - b.id)
-        .slice(0, Math.max(0, limit));
+          due.push(r);
+      due.sort((a, b) => (a.nextAttemptAt as number) - (b.nextAttemptAt as number) || a.id - b.id);
+      due.length = Math.min(due.length, Math.max(0, limit));
       return due.map((r) => {
         if (r.status === 'delivering')
           record({

@@ -130,9 +130,18 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
   const all = (sql: string, ...params: unknown[]) =>
     prepare(sql).all(...bind(params)) as Record<string, unknown>[];
 
+  // The commit that acknowledges a conversion (enqueue) is fsynced (synchronous=FULL): it survives a power loss.
+  // The worker's bookkeeping (claims, attempts) runs with NORMAL, which in WAL mode skips that fsync: after a power
+  // loss (not a process crash) it may roll back, and the row is then sent again: at-least-once, as ever, at a
+  // fraction of the cost. The next FULL commit syncs the whole WAL, earlier NORMAL frames included.
+  let synchronous: 'FULL' | 'NORMAL' | undefined;
   // BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
-  const transaction = <T>(fn: () => T): T => {
+  const transaction = <T>(fn: () => T, durability: 'FULL' | 'NORMAL' = 'NORMAL'): T => {
     const d = db as SqliteDatabase;
+    if (synchronous !== durability) {
+      d.exec(`PRAGMA synchronous = ${durability}`);
+      synchronous = durability;
+    }
     d.exec('BEGIN IMMEDIATE');
     try {
       const out = fn();
@@ -154,6 +163,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       d.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busy))}`);
       d.exec('PRAGMA journal_mode = WAL');
       d.exec('PRAGMA synchronous = FULL');
+      synchronous = 'FULL';
     } catch (e) {
       throw new OutboxError('outbox_open', `Cannot set up the SQLite outbox at ${where}: ${causeText(e)}`, {
         cause: e,
@@ -225,19 +235,21 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     ON CONFLICT (transaction_id, rule) DO NOTHING RETURNING *`;
   const enqueueBatch = groupCommit((calls: { rows: readonly NewOutboxRow[]; now: number }[]) =>
     use(() =>
-      transaction(() =>
-        calls.map(({ rows, now }) =>
-          rows.map((n): EnqueueResult => {
-            const added = get(insert, ...insertValues(n, now));
-            if (added) return { row: toRow(added), inserted: true };
-            const existing = get(
-              `SELECT * FROM ${t.outbox} WHERE transaction_id = ? AND rule = ?`,
-              n.transactionId,
-              n.rule,
-            );
-            return { row: toRow(existing as Record<string, unknown>), inserted: false };
-          }),
-        ),
+      transaction(
+        () =>
+          calls.map(({ rows, now }) =>
+            rows.map((n): EnqueueResult => {
+              const added = get(insert, ...insertValues(n, now));
+              if (added) return { row: toRow(added), inserted: true };
+              const existing = get(
+                `SELECT * FROM ${t.outbox} WHERE transaction_id = ? AND rule = ?`,
+                n.transactionId,
+                n.rule,
+              );
+              return { row: toRow(existing as Record<string, unknown>), inserted: false };
+            }),
+          ),
+        'FULL',
       ),
     ),
   );
@@ -403,23 +415,25 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       const set = `SET status = 'pending', next_attempt_at = ?, replays = replays + 1, schedule_start = attempts,
         updated_at = ?, lease_owner = NULL`;
       const rows = await use(() =>
-        transaction(() =>
-          'ids' in selector
-            ? all(
-                `UPDATE ${t.outbox} ${set} WHERE id IN (SELECT value FROM json_each(?))
+        transaction(
+          () =>
+            'ids' in selector
+              ? all(
+                  `UPDATE ${t.outbox} ${set} WHERE id IN (SELECT value FROM json_each(?))
                    AND status IN ('failed', 'skipped', 'delivered') RETURNING id`,
-                now,
-                now,
-                JSON.stringify(selector.ids.map(Number)),
-              )
-            : all(
-                `UPDATE ${t.outbox} ${set} WHERE status = 'failed'
+                  now,
+                  now,
+                  JSON.stringify(selector.ids.map(Number)),
+                )
+              : all(
+                  `UPDATE ${t.outbox} ${set} WHERE status = 'failed'
                    AND (? IS NULL OR rule IN (SELECT value FROM json_each(?))) RETURNING id`,
-                now,
-                now,
-                selector.rule === undefined ? null : 1,
-                JSON.stringify(selector.rule === undefined ? [] : [selector.rule].flat()),
-              ),
+                  now,
+                  now,
+                  selector.rule === undefined ? null : 1,
+                  JSON.stringify(selector.rule === undefined ? [] : [selector.rule].flat()),
+                ),
+          'FULL',
         ),
       );
       const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);

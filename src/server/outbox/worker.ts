@@ -472,7 +472,8 @@ export const createWorker = (options: WorkerOptions): Worker => {
           summary.more = true;
         }
         const free = Math.min(concurrency - mine.size, limit - summary.claimed);
-        if (!exhausted && free > 0) {
+        // Claim when enough slots are free to make the transaction worth it (or nothing is in flight).
+        if (!exhausted && free > 0 && (free >= refill || !mine.size || free === limit - summary.claimed)) {
           const rows = await outbox.claim({ owner, now: now(), leaseMs, limit: free, rules: ruleIds });
           summary.claimed += rows.length;
           if (rows.length < free) exhausted = true;

@@ -35,7 +35,7 @@ outboxSuite(
 );
 
 describe('sqliteOutbox', () => {
-  it('keeps rows across a close and a reopen, in WAL mode with full fsync', async () => {
+  it('keeps rows across a close and a reopen, in WAL mode, the acknowledging commit fsynced', async () => {
     const path = file();
     const a = sqliteOutbox({ path });
     const [r] = await a.enqueue([newRow({ transactionId: 'cs_keep' })], T0);
@@ -46,10 +46,14 @@ describe('sqliteOutbox', () => {
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
-    // synchronous is per connection: the store sets FULL (2) on the one it writes with.
+    // synchronous is per connection: the commit that acknowledges a conversion runs with FULL (2), an fsync per
+    // commit; the worker's bookkeeping with NORMAL (1).
     const own = new Database(file());
     const c = sqliteOutbox({ database: own });
     await c.open();
+    await c.claim({ owner: 'w', now: T0, leaseMs: 1000, limit: 1, rules: ['r1'] });
+    expect(own.pragma('synchronous', { simple: true })).toBe(1);
+    await c.enqueue([newRow()], T0);
     expect(own.pragma('synchronous', { simple: true })).toBe(2);
     await c.close();
     // A database passed in is the caller's: close() leaves it open.
