@@ -93,16 +93,21 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
     async claim({ owner, now, leaseMs, limit, rules }) {
       check();
       const wanted = new Set(rules);
+      const first = (a: OutboxRow, b: OutboxRow) =>
+        (a.nextAttemptAt as number) - (b.nextAttemptAt as number) || a.id - b.id;
+      // The `limit` rows due first, kept sorted as the scan goes: no sort of every due row on each claim.
       const due: OutboxRow[] = [];
-      for (const r of rows.values())
-        if (
-          (r.status === 'pending' || r.status === 'delivering') &&
-          (r.nextAttemptAt as number) <= now &&
-          wanted.has(r.rule)
-        )
-          due.push(r);
-      due.sort((a, b) => (a.nextAttemptAt as number) - (b.nextAttemptAt as number) || a.id - b.id);
-      due.length = Math.min(due.length, Math.max(0, limit));
+      const max = Math.max(0, limit);
+      for (const r of rows.values()) {
+        if (!(r.status === 'pending' || r.status === 'delivering') || (r.nextAttemptAt as number) > now)
+          continue;
+        if (!wanted.has(r.rule) || !max || (due.length === max && first(r, due[max - 1] as OutboxRow) >= 0))
+          continue;
+        let at = due.length;
+        while (at > 0 && first(r, due[at - 1] as OutboxRow) < 0) at--;
+        due.splice(at, 0, r);
+        if (due.length > max) due.pop();
+      }
       return due.map((r) => {
         if (r.status === 'delivering')
           record({
