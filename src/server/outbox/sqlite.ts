@@ -57,7 +57,26 @@ const loadDriver = async (driver: Driver | undefined, path: string): Promise<Sql
     } catch (e) {
       tried.push(`better-sqlite3 (${causeText(e)})`);
     }
-    if (Database) return open(() => new (Database as new (path: string) => SqliteDatabase)(path), path);
+    if (Database) {
+      try {
+        return new (Database as new (path: string) => SqliteDatabase)(path);
+      } catch (e) {
+        // Its native addon loads on first use: built for another Node (after an upgrade), it fails here. That is a
+        // driver problem (node:sqlite may do), not a file problem.
+        const native = /NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|better_sqlite3\.node|bindings/i.test(
+          `${(e as { code?: string })?.code} ${causeText(e)}`,
+        );
+        if (!native) throw openError(e, path);
+        if (driver === 'better-sqlite3')
+          throw new OutboxError(
+            'outbox_driver',
+            `better-sqlite3 cannot load its native addon: ${causeText(e)}. Rebuild it for this Node ` +
+              "(npm rebuild better-sqlite3), or use driver: 'node:sqlite'.",
+            { cause: e },
+          );
+        tried.push(`better-sqlite3 (${causeText(e)})`);
+      }
+    }
   }
   if (driver !== 'better-sqlite3') {
     let DatabaseSync: (new (path: string) => SqliteDatabase) | undefined;
@@ -81,15 +100,18 @@ const loadDriver = async (driver: Driver | undefined, path: string): Promise<Sql
   );
 };
 
+const openError = (e: unknown, path: string): OutboxError =>
+  new OutboxError(
+    'outbox_open',
+    `Cannot open the SQLite outbox at ${path}: ${causeText(e)}. Check that its directory exists and is writable.`,
+    { cause: e },
+  );
+
 const open = (make: () => SqliteDatabase, path: string): SqliteDatabase => {
   try {
     return make();
   } catch (e) {
-    throw new OutboxError(
-      'outbox_open',
-      `Cannot open the SQLite outbox at ${path}: ${causeText(e)}. Check that its directory exists and is writable.`,
-      { cause: e },
-    );
+    throw openError(e, path);
   }
 };
 

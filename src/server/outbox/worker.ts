@@ -397,6 +397,9 @@ export const createWorker = (options: WorkerOptions): Worker => {
           rows = await outbox.claim({ owner, now: now(), leaseMs, limit: free, rules: ruleIds });
         } catch (e) {
           report(e);
+          // A closed store will not come back: the loop ends (in-flight sends still finish). Anything else (the
+          // database restarting, a network blip) is retried at the next poll.
+          if (e instanceof OutboxError && e.code === 'outbox_closed') running = false;
         }
         for (const row of rows) {
           const p = run(row).finally(() => {
