@@ -29,9 +29,8 @@ export class OutboxError extends ClickTrailError {
   }
 }
 
-/** The driver's message, for an OutboxError's own; never a connection string (it may hold a password). */
+/** The driver's message, for an OutboxError's own (no final period); never a connection string's password. */
 export const causeText = (e: unknown): string =>
-  (e instanceof Error ? e.message : String(e)).replace(
-    /\b(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi,
-    '$1***@',
-  );
+  (e instanceof Error ? e.message : String(e))
+    .replace(/\b(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    .replace(/[.\s]+$/, '');
