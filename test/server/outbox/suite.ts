@@ -695,7 +695,7 @@ export const outboxSuite = (
       });
 
       it('bounds concurrency and the one-shot limit', async () => {
-        plan = () => ({ status: 200, delayMs: 30 });
+        plan = () => ({ status: 200, delayMs: 100 });
         for (let i = 0; i < 12; i++) await dispatch({ transactionId: `cs_c${i}` });
         const first = await worker({ concurrency: 3 }).deliverDue({ limit: 10 });
         expect(first).toMatchObject({ claimed: 10, delivered: 10, more: true });
@@ -705,14 +705,15 @@ export const outboxSuite = (
       });
 
       it('renews its lease while a send outlasts it, so another worker never takes the row', async () => {
-        plan = () => ({ status: 200, delayMs: 600 });
+        plan = () => ({ status: 200, delayMs: 1500 });
         clock.set(Date.now());
         await dispatch({ transactionId: 'cs_slow' });
         const real = { now: Date.now };
-        const a = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 150, now: real.now });
-        const b = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 150, now: real.now });
+        const a = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 400, now: real.now });
+        const b = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 400, now: real.now });
         const sending = a.deliverDue();
-        // While a's send runs (600 ms, four leases long), b keeps looking and finds nothing to take.
+        // Once a's request is at the tracker (held there for almost four leases), b keeps looking for due rows.
+        while (!receiver.attempts.get('r1-cs_slow')) await new Promise((resolve) => setTimeout(resolve, 5));
         let bClaimed = 0;
         while (!receiver.accepted.get('r1-cs_slow')) {
           bClaimed += (await b.deliverDue()).claimed;
