@@ -8,6 +8,16 @@ import { matchesRule, type PostbackRule, renderRule } from '../rules';
 import { conversionValues } from '../values';
 import type { NewOutboxRow } from './row';
 
+// PostgreSQL refuses U+0000 in text and JSON, and no tracker wants one: it would fail the commit, and Stripe's
+// redeliveries with it, for good. Every string of the conversion gets U+FFFD instead, on every store alike.
+const NUL = /\u0000/g;
+const clean = <T>(value: T): T => {
+  if (typeof value === 'string') return value.replace(NUL, '\uFFFD') as T;
+  if (!value || typeof value !== 'object') return value;
+  // fromEntries defines own properties: a kept param named `__proto__` stays a param.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), clean(v)])) as T;
+};
+
 /**
  * The outbox rows for a conversion (defaults applied): one per rule whose filters accept it. A rule's currency hook
  * runs here, before the commit, so the row holds the amounts the postback sends (and a failing hook fails the
@@ -22,9 +32,9 @@ export const outboxRows = async (
     rules
       .filter((rule) => matchesRule(rule, conversion))
       .map(async (rule): Promise<NewOutboxRow> => {
-        const c: ResolvedConversion = rule.currency
-          ? { ...conversion, ...(await rule.currency(conversion)) }
-          : conversion;
+        const c: ResolvedConversion = clean(
+          rule.currency ? { ...conversion, ...(await rule.currency(conversion)) } : conversion,
+        );
         const base = {
           rule: rule.id,
           clickId: c.clickId,

@@ -570,6 +570,17 @@ export const outboxSuite = (
       const worker = (over: Partial<WorkerOptions> = {}) =>
         createWorker({ outbox: store, rules: rules(), now: clock.now, random: () => 0.5, ...over });
 
+      it('a NUL in any value (Stripe metadata, an email) is stored as U+FFFD instead of failing the commit', async () => {
+        const [row] = await dispatch({
+          transactionId: 'cs_nul',
+          email: 'a\u0000b@example.com',
+          kept: Object.fromEntries([['sub\u00001', 'x\u0000y']]),
+        });
+        const stored = await store.get(row?.row.id as number);
+        expect(stored?.conversion.email).toBe('a\uFFFDb@example.com');
+        expect(stored?.conversion.kept).toEqual({ 'sub\uFFFD1': 'x\uFFFDy' });
+      });
+
       it('delivers every due postback once, GET and POST, and never stores the secret', async () => {
         await dispatch({ transactionId: 'cs_w1' });
         await dispatch({ transactionId: 'cs_w2' });
