@@ -168,7 +168,10 @@ export const createWorker = (options: WorkerOptions): Worker => {
   const ruleIds = [...rules.keys()];
   const timeoutOf = (rule: PostbackRule) =>
     rule.send?.timeoutMs ?? sendOptions.timeoutMs ?? DEFAULT_SEND_OPTIONS.timeoutMs;
-  const longestTimeout = Math.max(DEFAULT_SEND_OPTIONS.timeoutMs, ...options.rules.map(timeoutOf));
+  const longestTimeout = Math.max(
+    sendOptions.timeoutMs ?? DEFAULT_SEND_OPTIONS.timeoutMs,
+    ...options.rules.map(timeoutOf),
+  );
   const leaseMs = options.leaseMs ?? Math.max(30_000, 3 * longestTimeout);
   const retention = {
     deliveredMs: (30 * DAY) as number | false,
