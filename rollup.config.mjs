@@ -8,15 +8,20 @@ import { dts } from 'rollup-plugin-dts';
 // clicktrail/global types), the server module, and the CLI.
 const ts = (tsconfig = './tsconfig.json') =>
   typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } });
+// The database drivers are optional peers, loaded lazily by the store that needs them: never bundled.
 const external = (id) =>
   id.startsWith('node:') ||
-  id === 'tldts' ||
-  id === 'js-cookie' ||
-  id === 'react' ||
+  ['tldts', 'js-cookie', 'react', 'better-sqlite3', 'pg'].includes(id) ||
   id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
 const browserEntries = { index: 'src/browser/index.ts', react: 'src/browser/react.ts' };
-const serverEntries = { index: 'src/server/index.ts', node: 'src/server/node.ts' };
+// clicktrail/server (edge-safe), /server/node (Node adapters), /server/sqlite and /server/postgres (the outbox stores).
+const serverEntries = {
+  index: 'src/server/index.ts',
+  node: 'src/server/node.ts',
+  sqlite: 'src/server/sqlite.ts',
+  postgres: 'src/server/postgres.ts',
+};
 
 export default [
   {

@@ -7,6 +7,10 @@ const alias = [
     find: /^clicktrail\/server$/,
     replacement: fileURLToPath(new URL('src/server/index.ts', import.meta.url)),
   },
+  ...['sqlite', 'postgres'].map((name) => ({
+    find: new RegExp(`^clicktrail/server/${name}$`),
+    replacement: fileURLToPath(new URL(`src/server/${name}.ts`, import.meta.url)),
+  })),
 ];
 
 // Browser code runs under happy-dom; core and server code under plain Node, as they ship.
@@ -30,6 +34,8 @@ export default defineConfig({
             'test/docs/**/*.test.ts',
           ],
           environment: 'node',
+          // A throwaway PostgreSQL cluster for the outbox tests (skipped, with the reason, where none can start).
+          globalSetup: ['test/setup/postgres.ts'],
         },
       },
     ],

@@ -1,5 +1,8 @@
 // The whole flow `npm start` shows, in Debian Chromium over HTTPS on real hostnames: land with a click id, carry it
 // to Stripe on another subdomain, simulate the purchase, and check what the stand-in tracker received.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { type Demo, startDemo } from '../examples/demo/start.mjs';
 import { encode } from '../src/core/encode';
@@ -12,9 +15,17 @@ const test = base.extend<object, { demo: Demo }>({
   demo: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
     async ({}, use) => {
-      const demo = await startDemo({ port: 0, https: await certificate(), log: () => undefined });
+      // Each worker's demo has its own outbox file.
+      const dir = mkdtempSync(join(tmpdir(), 'clicktrail-e2e-demo-'));
+      const demo = await startDemo({
+        port: 0,
+        https: await certificate(),
+        db: join(dir, 'demo.db'),
+        log: () => undefined,
+      });
       await use(demo);
       await demo.close();
+      rmSync(dir, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],
@@ -70,7 +81,7 @@ test('npm start flow: landing → pricing on another subdomain → simulated Str
     'POST /s2s/conversion',
   ]);
   const byPath = Object.fromEntries(mine.map((r) => [r.path, r]));
-  const session = demo.state.events.at(-1)?.conversion.transactionId as string;
+  const session = (await demo.state.outbox.list({ clickId: id })).rows[0]?.transactionId as string;
   expect(byPath['/tracknow/postback'].rawQuery).toBe(
     `click_id=${encode(id)}&campaign_id=1&order_id=${session}&amount=49&email=jane.doe%2Bdemo%40example.com`,
   );
@@ -86,16 +97,27 @@ test('npm start flow: landing → pricing on another subdomain → simulated Str
   for (const r of mine)
     expect([...r.query, ...r.bodyParams].filter(([k]) => k === 'amount')).toEqual([['amount', '49']]);
 
-  // The report lists what was sent beside what arrived.
+  // The report page (the library's postbackReport over the SQLite outbox) lists the postbacks, delivered.
   await page.goto('https://www.example.test/demo/report');
-  const sent = page.locator('#sent tbody tr', { hasText: session });
+  const sent = page.locator('#postbacks tbody tr', { hasText: session });
   await expect(sent).toHaveCount(3);
   for (const rule of ['tracknow', 'trackdesk', 's2s-post']) {
-    await expect(
-      sent.filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${rule}$`) }) }),
-    ).toHaveCount(1);
+    await expect(sent.filter({ has: page.locator('td', { hasText: new RegExp(`^${rule}$`) }) })).toHaveCount(
+      1,
+    );
   }
-  await expect(sent.filter({ hasText: '✓ once' })).toHaveCount(3);
+  await expect(sent.locator('.status.delivered')).toHaveCount(3);
+  await expect(sent.first()).toContainText(id);
+  // Filtered by status, and one postback's page with its attempt.
+  await page.locator('select[name=status]').selectOption('delivered');
+  await page.locator('input[name=transaction_id]').fill(session);
+  await page.getByRole('button', { name: 'filter' }).click();
+  await expect(page.locator('#postbacks tbody tr')).toHaveCount(3);
+  await page.locator('#postbacks tbody tr').first().locator('a').first().click();
+  await expect(page.locator('#attempts tbody tr')).toHaveCount(1);
+  await expect(page.locator('#attempts tbody tr')).toContainText('delivered');
+  // What arrived, on the tracker's side.
+  await page.goto('https://www.example.test/demo/received');
   await expect(page.locator('#received tbody tr', { hasText: session })).toHaveCount(3);
 });
 

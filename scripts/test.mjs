@@ -7,7 +7,7 @@ import { delimiter, resolve } from 'node:path';
 
 /** [step, package.json script (or a command), what it checks]. */
 const STEPS = [
-  ['setup', 'node scripts/setup.mjs --browser', 'dependencies and a Chromium'],
+  ['setup', 'node scripts/setup.mjs --browser --postgres', 'dependencies, a Chromium and PostgreSQL'],
   ['lint', 'lint', 'biome'],
   ['types', 'typecheck', 'tsc strict over src, tests, examples'],
   ['build', 'build', 'rollup: dist/'],

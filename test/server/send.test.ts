@@ -164,6 +164,8 @@ describe('dispatch under load, with a receiver that fails on purpose', () => {
       ],
       // The timeout is generous so that a busy machine never times out an answer the receiver did send.
       sendOptions: { retries: 2, timeoutMs: 1500, backoffMs: 1, maxDelayMs: 3 },
+      // This test reads the results of each round instead.
+      throwOnFailure: false,
     });
     const conversions: Conversion[] = Array.from({ length: 1000 }, (_, i) => ({
       clickId: `c${i}`,
