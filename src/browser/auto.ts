@@ -1,14 +1,7 @@
 import { resolveConfig } from './config';
-import type { ClickTrail } from './options';
+import type {} from './global'; // window.clicktrail and the clicktrail:ready event
 import { configTag, isClickTrail } from './script-tag';
 import { start } from './start';
-
-declare global {
-  interface Window {
-    /** The script tag's ClickTrail object, set once it has run. */
-    clicktrail?: ClickTrail;
-  }
-}
 
 // The script-tag entry: configures clicktrail from the first clicktrail tag's data-* attributes, exposes it as
 // window.clicktrail and announces it with the clicktrail:ready event. A second copy finds it running and stops.

@@ -1,6 +1,8 @@
 import { type Conversion, type ResolvedConversion, resolveConversion } from './conversion';
 import { type DedupeStore, memoryDedupe } from './dedupe';
 import { MissingParamsError, PostbackError, TemplateError } from './errors';
+import { outboxDispatch } from './outbox/dispatch';
+import type { OutboxStore } from './outbox/row';
 import { redactUrl } from './redact';
 import { postbackRequest } from './request';
 import { checkRules, matchesRule, type PostbackRule, type RenderedRule, renderRule } from './rules';
@@ -11,6 +13,11 @@ import { conversionValues } from './values';
 /** Options of createDispatcher. */
 export interface DispatcherOptions {
   rules: readonly PostbackRule[];
+  /**
+   * A durable outbox (sqliteOutbox, postgresOutbox): dispatch then commits one row per matching rule and resolves;
+   * a worker (createWorker) sends them. `dedupe`, `send`, `sendOptions` and `throwOnFailure` are then unused.
+   */
+  outbox?: OutboxStore;
   /** Where "already sent" is remembered. Default: memoryDedupe() (one process). */
   dedupe?: DedupeStore;
   /** Delivery. Default sendPostback. */
@@ -19,12 +26,19 @@ export interface DispatcherOptions {
   sendOptions?: SendOptions;
   /** Receives every log entry (sent, failed, duplicate, skipped). */
   log?: (entry: PostbackResult) => void;
-  /** Throw PostbackError after all rules ran when any failed (e.g. so a webhook answers 500 and is redelivered). */
+  /**
+   * Throw PostbackError after all rules ran when any failed, so the webhook answers 500 and Stripe redelivers the
+   * event (dispatching it again sends only what failed). Default true: a postback that fails through every retry
+   * is never acknowledged to Stripe, so it cannot be lost silently. False suits callers that read the results.
+   */
   throwOnFailure?: boolean;
 }
 
-/** Sends a conversion's postbacks; resolves to one log entry per matching rule. */
-export type Dispatch = (conversion: Conversion) => Promise<PostbackResult[]>;
+/** Sends a conversion's postbacks (or, with an outbox, queues them); resolves to one log entry per matching rule. */
+export type Dispatch = ((conversion: Conversion) => Promise<PostbackResult[]>) & {
+  /** The outbox, when the dispatcher has one. */
+  readonly outbox?: OutboxStore;
+};
 
 const elapsed = (since: number): number => Math.round((performance.now() - since) * 100) / 100;
 
@@ -39,8 +53,16 @@ export const postbackKey = (transactionId: string, ruleId: string): string =>
  * the conversion is dispatched; a failed send gives its claim back, so dispatching again retries only what failed.
  */
 export const createDispatcher = (options: DispatcherOptions): Dispatch => {
-  const { rules, dedupe = memoryDedupe(), send = sendPostback, sendOptions, log, throwOnFailure } = options;
+  const {
+    rules,
+    dedupe = memoryDedupe(),
+    send = sendPostback,
+    sendOptions,
+    log,
+    throwOnFailure = true,
+  } = options;
   checkRules(rules);
+  if (options.outbox) return outboxDispatch(rules, options.outbox, log ? { log } : {});
 
   const fire = async (rule: PostbackRule, c: ResolvedConversion): Promise<PostbackResult> => {
     const started = performance.now();

@@ -277,7 +277,7 @@ describe('createDispatcher', () => {
     const { requests, send } = recorder((req) => ({
       ok: !(failTpl && req.url.startsWith('https://t.example')),
     }));
-    const dispatch = createDispatcher({ rules, send });
+    const dispatch = createDispatcher({ rules, send, throwOnFailure: false });
     const first = await dispatch(conversion());
     expect(first.map((r) => r.outcome)).toEqual(['failed', 'sent']);
     failTpl = false;
