@@ -123,7 +123,7 @@ export const startDemo = async (options = {}) => {
   4. postbacks report              ${urls.report}
 
   demo server (Stripe webhook)     ${urls.webhook}
-  stand-in tracker (received)      ${urls.received}
+  stand-in tracker                 ${trackerUrl}/   (what it received: ${urls.received})
   postback outbox (SQLite)         ${where}   (npx clicktrail log --db ${where})
 `);
     return { urls, port: sitePort, state, db, close: stop };
