@@ -44,7 +44,8 @@ const scriptTag = (file, logModule) => ({
     plugins: [
       terser({
         ecma: 2020,
-        compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
+        // unsafe_methods writes `{ m: function () {} }` as `{ m() {} }` (js-cookie's methods, never constructed): 13 bytes.
+        compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true, unsafe: true },
         mangle: { properties: { regex: /^_/ } },
         format: { comments: /^!|^# allFunctionsCalledOnLoad$/ },
       }),

@@ -21,21 +21,23 @@ export const MAX_EDITS = 20;
  * catches: it checks every link in full.
  */
 export const scanSelector = (config: Config, pageHost: string): string => {
+  // Case-insensitive for the placeholder too: this only picks candidates, the rules then match it exactly.
   const hrefs =
     isStripeHost(pageHost, config) || isLinkDomain(pageHost, config)
-      ? ['[href]']
-      : [...config.stripe, ...config.linkDomains].map((host) => `[href*="${CSS.escape(host)}" i]`);
-  if (config.placeholder) hrefs.push(`[href*="${CSS.escape(config.placeholder)}"]`);
-  return `${hrefs[0] ? `:is(a,area):is(${hrefs}),` : ''}form[data-clicktrail],stripe-buy-button,stripe-pricing-table`;
+      ? '[href]'
+      : [...config.stripe, ...config.linkDomains, config.placeholder]
+          .filter((needle) => needle)
+          .map((needle) => `[href*="${CSS.escape(needle as string)}" i]`)
+          .join();
+  return `${hrefs && `:is(a,area):is(${hrefs}),`}form[data-clicktrail],stripe-buy-button,stripe-pricing-table`;
 };
 
-/** The decoration of a page, running. */
-export interface Carrier {
-  /** Decorates the whole document for the current click: for a click that arrived after load. */
-  rescan(): void;
-  /** Disconnects the observer; the click handlers stay attached but inert, which costs nothing. */
-  stop(): void;
-}
+/**
+ * The decoration of a page, running: `rescan` decorates the whole document for the current click (one that arrived
+ * after load); `stop` disconnects the observer (the click handlers stay attached but inert, which costs nothing).
+ * A tuple, as Store is: no method names in the script tag.
+ */
+export type Carrier = [rescan: () => void, stop: () => void];
 
 /**
  * Decorates the document for the click `currentClick()` returns (nothing while it returns none), now and as the
@@ -114,11 +116,11 @@ export const carry = (currentClick: () => ClickData | undefined, config: Config)
   rescan();
   observer.observe(document, { childList: true, subtree: true, attributeFilter: ['href'] });
   for (const type of ['click', 'auxclick', 'submit']) document.addEventListener(type, onUse, true);
-  return {
+  return [
     rescan,
-    stop: () => {
+    () => {
       carrying = false;
       observer.disconnect();
     },
-  };
+  ];
 };

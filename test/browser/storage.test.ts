@@ -6,8 +6,10 @@ import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
 const now = () => Math.floor(Date.now() / 1000);
 // A store as init() makes one: `days` is the lifetime of an id cookie found without its data cookie.
-const store = (cookie = 'click_id', domain: string | false = 'auto', days = 365) =>
-  createStore(cookie, domain, days);
+const store = (cookie = 'click_id', domain: string | false = 'auto', days = 365) => {
+  const [load, save, clear] = createStore(cookie, domain, days);
+  return { load, save, clear };
+};
 let jar: Jar;
 const data = (id = 'abc', exp = now() + 3600): ClickData => ({
   id,
