@@ -52,16 +52,18 @@ export const carry = (currentClick: () => ClickData | undefined, config: Config)
   const edits = new WeakMap<Element, [count: number, pageHref?: string, ourHref?: string]>();
   let carrying = true;
 
-  // One element, for one click. `bounded` (the observer's scans) gives up on an element after MAX_EDITS edits.
-  const decorate = (element: Element, click: ClickData, bounded: boolean): void => {
+  // One element, for the current click (nothing without one). `bounded` (the observer's scans) gives up on an
+  // element after MAX_EDITS edits.
+  const decorate = (element: Element, bounded: boolean): void => {
+    const click = currentClick();
     try {
       const [count = 0, pageHref, ourHref] = edits.get(element) || [];
-      if (bounded && count >= MAX_EDITS) return;
+      if (!click || (bounded && count >= MAX_EDITS)) return;
       const kind = element.localName;
       if (kind.startsWith('stripe-')) {
         const clone = decorateStripeElement(element, click, config);
         // The clone's own contents were never seen by a scan (and its insertion is not observed: see below).
-        if (clone) scan(clone, click);
+        if (clone) scan(clone);
       } else if (kind === 'form') {
         if (fillForm(element as HTMLFormElement, click, config.idParams[0]!)) edits.set(element, [count + 1]);
       } else {
@@ -79,39 +81,34 @@ export const carry = (currentClick: () => ClickData | undefined, config: Config)
     }
   };
   // A node and its subtree. Text and comment nodes have neither method: skipped, without an exception.
-  const scan = (root: Node, click: ClickData): void => {
-    if ((root as Element).matches?.(scanned)) decorate(root as Element, click, true);
+  const scan = (root: Node): void => {
+    if ((root as Element).matches?.(scanned)) decorate(root as Element, true);
     (root as ParentNode).querySelectorAll?.(scanned).forEach((element) => {
-      decorate(element, click, true);
+      decorate(element, true);
     });
   };
   // The decoratable element at or above a node (a changed href, the parent of added nodes, what was clicked).
-  const decorateAt = (node: unknown, click: ClickData, bounded: boolean): void => {
+  const decorateAt = (node: unknown, bounded: boolean): void => {
     const element = (node as Element | null)?.closest?.(TARGETS);
-    if (element) decorate(element, click, bounded);
+    if (element) decorate(element, bounded);
   };
 
   const observer = new MutationObserver((records) => {
-    const click = currentClick();
-    if (click) {
+    if (currentClick()) {
       for (const record of records) {
         // A changed href, or the parent of added nodes (a marked form gets back an input that was removed).
-        decorateAt(record.target, click, true);
-        record.addedNodes.forEach((node) => {
-          scan(node, click);
-        });
+        decorateAt(record.target, true);
+        record.addedNodes.forEach(scan);
       }
     }
     // Our own edits queued records just now; every rule is idempotent, so they are dropped unread.
     observer.takeRecords();
   });
   const onUse = (event: Event): void => {
-    const click = currentClick();
-    if (carrying && click) decorateAt(event.composedPath()[0], click, false);
+    if (carrying) decorateAt(event.composedPath()[0], false);
   };
   const rescan = (): void => {
-    const click = currentClick();
-    if (click) scan(document, click);
+    if (currentClick()) scan(document);
   };
   rescan();
   observer.observe(document, { childList: true, subtree: true, attributeFilter: ['href'] });
