@@ -34,7 +34,7 @@ export const start = (config: Config): ClickTrail => {
   // The current click: what links carry. Loaded from storage, then replaced by each click the address brings. A
   // landing that brings a click, with last-click attribution, replaces whatever is stored: the mirror's copy cannot
   // matter then, and is not read (see Load).
-  let click = load(consent, !(landing && config.attribution === 'last'));
+  let click = load(consent, !!landing && config.attribution === 'last');
 
   // A click read from the address, by the same rules at load and after each pushState/replaceState.
   const land = (captured: CapturedClick | undefined): void => {
