@@ -1,5 +1,5 @@
 import { isReservedName } from '../core/click';
-import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS, isValidDays } from '../core/defaults';
+import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS, MAX_DAYS } from '../core/defaults';
 import { attempt } from './attempt';
 import { log, setLogging } from './log';
 import type { Options } from './options';
@@ -43,10 +43,10 @@ const names = (value: unknown): string[] | undefined => {
   const entries = list(value);
   if (entries?.length) return entries;
 };
-/** A lifetime in days, as a number or its text. */
+/** A lifetime in days, as a number or its text: above 0, at most MAX_DAYS (NaN and the infinities are neither). */
 const days = (value: unknown): number | undefined => {
   const number = +(value as number);
-  if (isValidDays(number)) return number;
+  if (number > 0 && number <= MAX_DAYS) return number;
 };
 /** True for exactly the given values (`true` and its attribute text), false for anything else: never invalid. */
 const flag =
