@@ -52,7 +52,8 @@ export const init = (o: Options = {}): ClickTrail => {
   return {
     clickId: () => c._d?.id,
     params: () => ({ ...c._d?.kept }),
-    decorate: (url) => decorateUrl(url, c, location.href),
+    // Server rendering has no location: the URL comes back as given, as init() degrades there.
+    decorate: (url) => (typeof location === 'undefined' ? url : decorateUrl(url, c, location.href)),
     grantConsent: () => {
       consent = true;
       if (c._d) s._save(c._d);
