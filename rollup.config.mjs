@@ -4,13 +4,24 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-// Three products from one source tree: the script-tag IIFE, the ESM browser API, and the server module.
+// Four products from one source tree: the script-tag IIFE, the ESM browser API (with clicktrail/react and the
+// clicktrail/global types), the server module, and the CLI.
 const ts = (tsconfig = './tsconfig.json') =>
   typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } });
+// The database drivers are optional peers, loaded lazily by the store that needs them: never bundled.
 const external = (id) =>
-  id.startsWith('node:') || id === 'tldts' || id === 'js-cookie' || id.startsWith('clicktrail');
+  id.startsWith('node:') ||
+  ['tldts', 'js-cookie', 'react', 'better-sqlite3', 'pg'].includes(id) ||
+  id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
-const serverEntries = { index: 'src/server/index.ts', node: 'src/server/node.ts' };
+const browserEntries = { index: 'src/browser/index.ts', react: 'src/browser/react.ts' };
+// clicktrail/server (edge-safe), /server/node (Node adapters), /server/sqlite and /server/postgres (the outbox stores).
+const serverEntries = {
+  index: 'src/server/index.ts',
+  node: 'src/server/node.ts',
+  sqlite: 'src/server/sqlite.ts',
+  postgres: 'src/server/postgres.ts',
+};
 
 export default [
   {
@@ -31,12 +42,33 @@ export default [
     plugins: [ts(), nodeResolve()],
   },
   {
-    input: 'src/browser/index.ts',
-    output: { file: 'dist/index.js', format: 'es', banner },
+    // One build for both ESM browser entries, so dist/react.js imports dist/index.js instead of a second copy.
+    input: browserEntries,
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: '[name]-[hash].js',
+      // dist/react.js imports only what it uses (no `import 'js-cookie'` copied from dist/index.js).
+      hoistTransitiveImports: false,
+      // Next.js needs the directive as the first statement of the file it imports; rollup drops module-level
+      // directives from sources (it cannot know where a chunk starts), so the banner puts it back.
+      banner: (chunk) => (chunk.name === 'react' ? `'use client';\n${banner}` : banner),
+    },
     external,
     plugins: [ts()],
+    onwarn(warning, warn) {
+      if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('use client')) return;
+      warn(warning);
+    },
   },
-  { input: 'src/browser/index.ts', output: { file: 'dist/index.d.ts', format: 'es' }, plugins: [dts()] },
+  {
+    // global.d.ts: types only (window.clicktrail, the clicktrail:ready event), the `clicktrail/global` entry.
+    input: { ...browserEntries, global: 'src/browser/global.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: '[name].d.ts' },
+    external,
+    plugins: [dts()],
+  },
   {
     input: serverEntries,
     output: [

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench`: size, browser and server figures against baselines measured in the same run.
-// Prints one table and writes bench/results.json. Options: --only=size,server,browser  --runs=N (browser runs).
+// Prints one table and writes bench/results.json. Options: --only=size,server,outbox,browser  --runs=N (browser runs).
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { benchBrowser } from './browser.mjs';
 import { consoleTable, markdownTable, notes } from './lib/table.mjs';
+import { benchOutbox } from './outbox.mjs';
 import { benchServer } from './server.mjs';
 import { benchSize } from './size.mjs';
 
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const only = arg('only')?.split(',') ?? ['size', 'server', 'browser'];
+const only = arg('only')?.split(',') ?? ['size', 'server', 'outbox', 'browser'];
 // An explicit --runs is honoured in full; the default stops early if the machine is too slow for the time bound.
 const runs = Number(arg('runs')) || 5;
 const budgetMs = arg('runs') ? Number.POSITIVE_INFINITY : 150_000;
@@ -56,6 +57,11 @@ if (only.includes('server')) {
   const server = await benchServer({ log });
   result.rows.push(...server.rows);
   result.checks.server = server.checks;
+}
+if (only.includes('outbox')) {
+  const outbox = await benchOutbox({ log });
+  result.rows.push(...outbox.rows);
+  result.checks.outbox = outbox.checks;
 }
 if (only.includes('browser')) {
   const browser = await benchBrowser({ runs, budgetMs, log });

@@ -85,7 +85,7 @@ const dispatchBench = async (api, checks, log) => {
   const rates = { clicktrail: [], baseline: [] };
   try {
     // Warm-up: JIT, connection pool and the receiver's first sockets, for both sides.
-    const warm = api.createDispatcher?.({ rules: [{ id: 'warm', url: template }] });
+    const warm = api.createDispatcher?.({ rules: [{ id: 'warm', url: template }], throwOnFailure: false });
     await throughput(500, DISPATCH.concurrency, async (i) => {
       const values = { click_id: VALUES.affS1, amount: 1, currency: 'USD', transaction_id: `warm_${i}` };
       await warm?.({ clickId: VALUES.affS1, transactionId: `warm_${i}`, amount: 1, currency: 'USD' });
@@ -95,7 +95,10 @@ const dispatchBench = async (api, checks, log) => {
     for (let r = 0; r < DISPATCH.repeats; r++) {
       log(`server: dispatch round ${r + 1}/${DISPATCH.repeats}`);
       const failures = { clicktrail: 0, baseline: 0 };
-      const dispatch = api.createDispatcher?.({ rules: [{ id: 'bench', url: template }] });
+      const dispatch = api.createDispatcher?.({
+        rules: [{ id: 'bench', url: template }],
+        throwOnFailure: false,
+      });
       const sides = {
         clicktrail: async (i) => {
           const [result] = await dispatch({

@@ -41,6 +41,7 @@ const GROUPS = {
   size: 'Size (bytes)',
   browser: 'Browser (Chromium, main-thread script time, median)',
   server: 'Server (Node, median)',
+  outbox: 'Outbox (Node, median of 3 rounds)',
 };
 
 /** A fixed-width text table, grouped by section, for the terminal. */

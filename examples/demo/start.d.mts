@@ -1,5 +1,10 @@
+import type { OutboxStore, Worker } from '../../src/server/index';
+
 /** The demo endpoint's Stripe signing secret (a demo value). */
 export declare const DEMO_WEBHOOK_SECRET: string;
+
+/** Where `npm start` keeps its SQLite outbox (.clicktrail/demo.db in the repository). */
+export declare const DEMO_DB: string;
 
 /** One request the stand-in tracker received. */
 export interface TrackerRecord {
@@ -16,20 +21,6 @@ export interface TrackerRecord {
   bodyParams: [string, string][];
 }
 
-/** A postback log entry (clicktrail/server's PostbackResult) with the transaction it was for. */
-export interface DemoPostback {
-  rule: string;
-  template: string;
-  url: string;
-  method: 'GET' | 'POST';
-  outcome: string;
-  ok: boolean;
-  status?: number;
-  attempts: number;
-  error?: string;
-  transactionId: string;
-}
-
 /** A running demo. */
 export interface Demo {
   urls: {
@@ -39,16 +30,24 @@ export interface Demo {
     report: string;
     site: string;
     webhook: string;
+    /** The page listing what the tracker received. */
+    received: string;
+    /** The tracker's own JSON list. */
     tracker: string;
   };
   /** The site's port. */
   port: number;
   state: {
-    postbacks: DemoPostback[];
-    events: { id: string; type: string; conversion: Record<string, unknown> }[];
+    /** What the stand-in tracker received. */
     tracker: { records: TrackerRecord[] };
+    /** The demo server's postback outbox (SQLite): the postback log. */
+    outbox: OutboxStore;
+    /** The worker delivering from it (started). */
+    worker: Worker;
   };
-  /** Stops every server and drops open connections. */
+  /** The outbox's SQLite file. */
+  db: string;
+  /** Stops the worker (in-flight postbacks finish), every server, and closes the outbox. */
   close(): Promise<void>;
 }
 
@@ -64,4 +63,6 @@ export declare function startDemo(options?: {
   log?: (line: string) => void;
   /** The webhook signing secret. Default DEMO_WEBHOOK_SECRET. */
   secret?: string;
+  /** The outbox's SQLite file (created when missing). Default DEMO_DB. */
+  db?: string;
 }): Promise<Demo>;

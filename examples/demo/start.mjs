@@ -1,13 +1,15 @@
 #!/usr/bin/env node
+import { mkdirSync } from 'node:fs';
 // `npm start` (and `clicktrail demo`): the whole flow on 127.0.0.1, nothing outside the machine.
 //
 //   site     examples/shop/ + dist/ + the demo pages (examples/demo/pages/) + "simulate purchase" + the report
 //   server   the merchant's backend, built on dist/server (clicktrail/server): the Stripe webhook endpoint,
-//            which turns each paid checkout into postbacks by three rules
+//            which turns each paid checkout into postbacks by three rules, committed to a SQLite outbox
+//            (clicktrail/server/sqlite) that a worker delivers from
 //   tracker  a stand-in affiliate tracker that records every postback it receives
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { close, HOST, listen } from './lib/listen.mjs';
 import { demoRules } from './lib/rules.mjs';
@@ -23,11 +25,14 @@ export const DEMO_WEBHOOK_SECRET = 'whsec_clicktrail_demo_0123456789abcdef';
 /** The cookie the example shop stores the click id in (the default). */
 const COOKIE = 'click_id';
 
-/** The built clicktrail/server and its Node adapters (dist/server/index.js and node.js). */
+/** Where `npm start` keeps its postback outbox, so the log survives a restart (and `clicktrail log` can read it). */
+export const DEMO_DB = join(ROOT, '.clicktrail', 'demo.db');
+
+/** The built clicktrail/server, its Node adapters and the SQLite outbox (dist/server/index.js, node.js, sqlite.js). */
 const loadServerModule = async () => {
   const load = (name) => import(pathToFileURL(join(ROOT, 'dist', 'server', name)).href);
   try {
-    return await Promise.all([load('index.js'), load('node.js')]);
+    return await Promise.all([load('index.js'), load('node.js'), load('sqlite.js')]);
   } catch (error) {
     throw new Error(
       `the demo runs on the built server module: run 'npx rollup -c' (npm start does) first (${error.message})`,
@@ -36,26 +41,41 @@ const loadServerModule = async () => {
 };
 
 /**
- * Starts the site, the demo server and the tracker. `port` is the site's (default $PORT or 8080, the next free one
- * when taken; 0 = any); `https: { key, cert }` serves the site over TLS; `host` is the name printed in URLs;
- * `log` receives each line worth showing (default console.log). Resolves to `{ urls, port, state, close }`.
+ * Starts the site, the demo server (with its outbox and worker) and the tracker. `port` is the site's (default
+ * $PORT or 8080, the next free one when taken; 0 = any); `https: { key, cert }` serves the site over TLS; `host` is
+ * the name printed in URLs; `db` the outbox's SQLite file (default .clicktrail/demo.db); `log` receives each line
+ * worth showing (default console.log). Resolves to `{ urls, port, state: { tracker, outbox, worker }, db, close }`.
  */
 export const startDemo = async (options = {}) => {
   const log = options.log ?? ((line) => console.log(line));
   const port = options.port ?? (Number(process.env.PORT) || 8080);
   const host = options.host ?? 'localhost';
   const secret = options.secret ?? DEMO_WEBHOOK_SECRET;
-  const [server, node] = await loadServerModule();
+  const db = options.db ?? DEMO_DB;
+  const [server, node, sqlite] = await loadServerModule();
 
+  mkdirSync(dirname(db), { recursive: true });
+  const outbox = sqlite.sqliteOutbox({ path: db });
   const tracker = createTracker();
-  const state = { postbacks: [], events: [], tracker };
+  const state = { tracker, outbox };
   const servers = [tracker.server];
+  let worker;
+  const stop = async () => {
+    await worker?.stop({ timeoutMs: 2000 });
+    await Promise.all(servers.map(close));
+    await outbox.close();
+  };
   try {
+    // Fail fast (a missing driver, a file that cannot be written) with the store's own message.
+    await outbox.open();
     const trackerUrl = `http://${HOST}:${await listen(tracker.server, 0)}`;
 
-    const api = createHttpServer(
-      webhookHandler({ server, node, secret, rules: demoRules(trackerUrl), state, log }),
-    );
+    const backend = webhookHandler({ server, node, secret, rules: demoRules(trackerUrl), outbox, log });
+    worker = backend.worker;
+    state.worker = worker;
+    // Rows left pending by a previous run go out now, to this run's tracker.
+    worker.start();
+    const api = createHttpServer(backend.handler);
     servers.push(api);
     const webhookUrl = `http://${HOST}:${await listen(api, 0)}/webhooks/stripe`;
 
@@ -71,6 +91,9 @@ export const startDemo = async (options = {}) => {
     const handler = siteHandler({
       mounts,
       state,
+      report: node.toNodeHandler(
+        server.postbackReport(outbox, { title: 'clicktrail demo: postbacks report' }),
+      ),
       readClickData: server.readClickData,
       cookie: COOKIE,
       webhookUrl,
@@ -88,8 +111,10 @@ export const startDemo = async (options = {}) => {
       report: `${origin}/demo/report`,
       site: `${origin}/`,
       webhook: webhookUrl,
+      received: `${origin}/demo/received`,
       tracker: `${trackerUrl}/received`,
     };
+    const where = relative(process.cwd(), db) || db;
     log(`clicktrail demo running (Ctrl-C to stop)
 
   1. land from an affiliate link   ${urls.landing}
@@ -98,16 +123,12 @@ export const startDemo = async (options = {}) => {
   4. postbacks report              ${urls.report}
 
   demo server (Stripe webhook)     ${urls.webhook}
-  stand-in tracker (received)      ${urls.tracker}
+  stand-in tracker                 ${trackerUrl}/   (what it received: ${urls.received})
+  postback outbox (SQLite)         ${where}   (npx clicktrail log --db ${where})
 `);
-    return {
-      urls,
-      port: sitePort,
-      state,
-      close: () => Promise.all(servers.map(close)).then(() => undefined),
-    };
+    return { urls, port: sitePort, state, db, close: stop };
   } catch (error) {
-    await Promise.all(servers.map(close));
+    await stop();
     throw error;
   }
 };
@@ -127,15 +148,22 @@ const cliOptions = (argv) => {
 };
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Listening before the servers start: Ctrl-C right after the URLs are printed must still exit 0. Ctrl-C reaches
+  // this process twice under `npm start` (from the terminal, and forwarded by npm): stop once, and keep listening, so
+  // that a second signal cannot kill the process halfway (npm would then exit 130).
+  let demo;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping the demo…');
+    await demo?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
-    const demo = await startDemo(cliOptions(process.argv.slice(2)));
-    const stop = async () => {
-      console.log('\nstopping the demo…');
-      await demo.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    demo = await startDemo(cliOptions(process.argv.slice(2)));
   } catch (error) {
     console.error(`clicktrail demo: ${error.message}`);
     process.exit(1);

@@ -15,3 +15,20 @@ function showClicktrail(ct) {
 }
 
 withClicktrail(showClicktrail);
+
+// Shows each link's current href in its <code data-href-of="<link id>">, and keeps it current: clicktrail decorates
+// links when it starts and again whenever an href changes.
+function showHrefs() {
+  for (const code of document.querySelectorAll('[data-href-of]')) {
+    const link = document.getElementById(code.dataset.hrefOf);
+    if (!link) continue;
+    const show = () => {
+      code.textContent = link.getAttribute('href');
+    };
+    show();
+    new MutationObserver(show).observe(link, { attributes: true, attributeFilter: ['href'] });
+  }
+}
+
+showHrefs();
+withClicktrail(showHrefs);

@@ -1,13 +1,6 @@
 import { optionsFromDataset } from './dataset';
+import type {} from './global'; // window.clicktrail and the clicktrail:ready event
 import { init } from './index';
-import type { ClickTrail } from './options';
-
-declare global {
-  interface Window {
-    /** The script tag's ClickTrail object, set once it has run. */
-    clicktrail?: ClickTrail;
-  }
-}
 
 // The script-tag entry. Async and injected scripts may see currentScript null, hence the src fallback.
 try {

@@ -1,7 +1,9 @@
 import { type CommandSpec, commandHelp, type ParsedArgs, parseCommand, UsageError } from './args';
 import { DEMO, demo } from './demo';
 import { EXIT, type Io } from './io';
+import { LOG, log } from './log';
 import { POSTBACK, postback } from './postback';
+import { REPLAY, replay } from './replay';
 import { VERIFY_STRIPE, verifyStripe } from './verify-stripe';
 
 /** A command: its option table, and what it does with the parsed arguments. */
@@ -13,6 +15,8 @@ interface Command {
 const COMMANDS: readonly Command[] = [
   { spec: POSTBACK, run: postback },
   { spec: VERIFY_STRIPE, run: verifyStripe },
+  { spec: LOG, run: log },
+  { spec: REPLAY, run: replay },
   { spec: DEMO, run: demo },
 ];
 
@@ -28,7 +32,7 @@ export const mainHelp = (): string => {
     '  clicktrail --version',
     '',
     "Run 'clicktrail <command> --help' for a command's options.",
-    'Exit codes: 0 ok, 1 failed (postback refused or not delivered, signature invalid), 2 usage error.',
+    'Exit codes: 0 ok, 1 failed (postback refused or not delivered, signature invalid, nothing replayed), 2 usage error.',
   ].join('\n');
 };
 

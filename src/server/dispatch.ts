@@ -1,10 +1,19 @@
 import { checkFunction, checkMs, invalidOption } from './check';
 import { type Conversion, type ResolvedConversion, resolveConversion } from './conversion';
 import { type DedupeStore, memoryDedupe } from './dedupe';
-import { MissingParamsError, PostbackError, TemplateError, UnsafeValueError } from './errors';
+import { MissingParamsError, PostbackError } from './errors';
+import { outboxDispatch } from './outbox/dispatch';
+import type { OutboxStore } from './outbox/row';
 import { redactUrl } from './redact';
 import { postbackRequest } from './request';
-import { checkRules, matchesRule, type PostbackRule, type RenderedRule, renderRule } from './rules';
+import {
+  cannotRender,
+  checkRules,
+  matchesRule,
+  type PostbackRule,
+  type RenderedRule,
+  renderRule,
+} from './rules';
 import { type PostbackRequest, type PostbackResult, type SendOptions, sendPostback } from './send';
 import { checkSendOptions } from './send-options';
 import { encodeValue } from './template';
@@ -14,6 +23,11 @@ import { conversionValues } from './values';
 /** Options of createDispatcher. */
 export interface DispatcherOptions {
   rules: readonly PostbackRule[];
+  /**
+   * A durable outbox (sqliteOutbox, postgresOutbox): dispatch then commits one row per matching rule and resolves;
+   * a worker (createWorker) sends them. `dedupe`, `send`, `sendOptions` and `throwOnFailure` are then unused.
+   */
+  outbox?: OutboxStore;
   /** Where "already sent" is remembered. Default: memoryDedupe() (one process). */
   dedupe?: DedupeStore;
   /** Delivery. Default sendPostback. A custom send should stop when `options.signal` aborts. */
@@ -22,7 +36,11 @@ export interface DispatcherOptions {
   sendOptions?: SendOptions;
   /** Receives every log entry (sent, failed, duplicate, skipped). May be async; what it throws or rejects is ignored. */
   log?: (entry: PostbackResult) => void;
-  /** Throw PostbackError after all rules ran (and were logged) when any failed, e.g. so a webhook answers 500. */
+  /**
+   * Throw PostbackError after all rules ran when any failed, so the webhook answers 500 and Stripe redelivers the
+   * event (dispatching it again sends only what failed). Default true: a postback that fails through every retry
+   * is never acknowledged to Stripe, so it cannot be lost silently. False suits callers that read the results.
+   */
   throwOnFailure?: boolean;
   /**
    * Longest wait, in ms, for each dedupe store call (claim, release, done) and each currency hook. Past it the
@@ -40,8 +58,11 @@ export interface DispatcherOptions {
 /** createDispatcher's default time limits. */
 export const DEFAULT_DISPATCH_LIMITS = Object.freeze({ hookTimeoutMs: 10_000, sendTimeoutMs: 300_000 });
 
-/** Sends a conversion's postbacks; resolves to one log entry per matching rule. */
-export type Dispatch = (conversion: Conversion) => Promise<PostbackResult[]>;
+/** Sends a conversion's postbacks (or, with an outbox, queues them); resolves to one log entry per matching rule. */
+export type Dispatch = ((conversion: Conversion) => Promise<PostbackResult[]>) & {
+  /** The outbox, when the dispatcher has one. */
+  readonly outbox?: OutboxStore;
+};
 
 const elapsed = (since: number): number => Math.round((performance.now() - since) * 100) / 100;
 
@@ -95,10 +116,11 @@ export const createDispatcher = (options: DispatcherOptions): Dispatch => {
     send = sendPostback,
     sendOptions,
     log,
-    throwOnFailure,
+    throwOnFailure = true,
     hookTimeoutMs = DEFAULT_DISPATCH_LIMITS.hookTimeoutMs,
     sendTimeoutMs = DEFAULT_DISPATCH_LIMITS.sendTimeoutMs,
   } = options;
+  if (options.outbox) return outboxDispatch(rules, options.outbox, log ? { log } : {});
 
   const fire = async (rule: PostbackRule, c: ResolvedConversion): Promise<PostbackResult> => {
     const started = performance.now();
@@ -150,9 +172,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatch => {
         : c;
       rendered = renderRule(rule, conversionValues(converted));
     } catch (e) {
-      const renderError =
-        e instanceof MissingParamsError || e instanceof TemplateError || e instanceof UnsafeValueError;
-      return stop(renderError ? 'skipped' : 'failed', message(e) + (await giveBack()));
+      return stop(cannotRender(e) ? 'skipped' : 'failed', message(e) + (await giveBack()));
     }
 
     const url = redactUrl(rendered.url);

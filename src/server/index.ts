@@ -20,6 +20,34 @@ export {
   TimeLimitError,
   UnsafeValueError,
 } from './errors';
+export type { OutboxDispatch } from './outbox/dispatch';
+export { OutboxError, type OutboxErrorCode } from './outbox/errors';
+export { type MemoryOutboxOptions, memoryOutbox } from './outbox/memory';
+export { postbackReport, type ReportOptions } from './outbox/report';
+export type {
+  AttemptOutcome,
+  EnqueueResult,
+  NewOutboxRow,
+  OutboxAttempt,
+  OutboxPage,
+  OutboxQuery,
+  OutboxRow,
+  OutboxStats,
+  OutboxStatus,
+  OutboxStore,
+  ReplaySelector,
+} from './outbox/row';
+export { DEFAULT_RETRY_SCHEDULE, type RetryPolicy, scheduleDelay, scheduleSpan } from './outbox/schedule';
+export {
+  type AttemptEvent,
+  createWorker,
+  type DeliverDueOptions,
+  type DeliverySummary,
+  type RetentionOptions,
+  type StopOptions,
+  type Worker,
+  type WorkerOptions,
+} from './outbox/worker';
 export { type BuildOptions, buildPostbackUrl } from './postback-url';
 export { type BodyLimits, DEFAULT_BODY_LIMITS } from './read-body';
 export {

@@ -1,6 +1,6 @@
 import { shown } from './check';
 import type { ResolvedConversion } from './conversion';
-import { ClickTrailError, MissingParamsError } from './errors';
+import { ClickTrailError, MissingParamsError, TemplateError, UnsafeValueError } from './errors';
 import { buildPostbackUrl } from './postback-url';
 import { type HttpMethod, headersProblem, type PostbackBody } from './request';
 import type { SendOptions } from './send';
@@ -138,7 +138,18 @@ export interface RenderedRule {
 
 const raw = (value: string): string => value;
 
-/** The rule's final URL for these values, or a typed error (MissingParamsError, TemplateError) when it cannot be. */
+/**
+ * True for the errors renderRule throws when this rule can never render this conversion (a required value missing,
+ * an unknown placeholder with `missing: 'error'`, a value that would move the path): the postback is skipped, not
+ * retried.
+ */
+export const cannotRender = (error: unknown): boolean =>
+  error instanceof MissingParamsError || error instanceof TemplateError || error instanceof UnsafeValueError;
+
+/**
+ * The rule's final URL for these values, or a typed error (MissingParamsError, TemplateError, UnsafeValueError) when
+ * it cannot be.
+ */
 export const renderRule = (rule: PostbackRule, values: TemplateValues): RenderedRule => {
   if (rule.url !== undefined) {
     const result = fillTemplate(rule.url, values, { missing: rule.missing ?? 'empty' });

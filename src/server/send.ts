@@ -36,11 +36,13 @@ export const DEFAULT_SEND_OPTIONS = Object.freeze({
   maxDelayMs: 60_000,
 });
 
-/** How a postback ended. */
-export type PostbackOutcome = 'sent' | 'failed' | 'duplicate' | 'skipped';
+/** How a postback ended; `queued`: written to the outbox, where a worker sends it. */
+export type PostbackOutcome = 'sent' | 'failed' | 'duplicate' | 'skipped' | 'queued';
 
 /** The log entry of one postback: what the platforms call the postbacks report. Secrets in URLs are redacted. */
 export interface PostbackResult {
+  /** The outbox row's id (dispatcher with an outbox only). */
+  id?: number;
   /** The rule's id (dispatcher only). */
   rule?: string;
   /** The rule's template or base URL (dispatcher only). */
@@ -141,8 +143,10 @@ export const attemptPostback = async (
   const method = request.method ?? 'GET';
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? either(timeout, options.signal) : timeout;
+  // Called as a plain function: workerd's fetch throws "Illegal invocation" when called as `options.fetch(…)`.
+  const { fetch } = options;
   try {
-    const res = await options.fetch(request.url, {
+    const res = await fetch(request.url, {
       method,
       headers: request.headers,
       body: method === 'POST' ? request.body : undefined,

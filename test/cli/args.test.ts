@@ -9,7 +9,9 @@ import {
   wholeNumber,
 } from '../../src/cli/args';
 import { DEMO } from '../../src/cli/demo';
+import { LOG } from '../../src/cli/log';
 import { POSTBACK } from '../../src/cli/postback';
+import { REPLAY } from '../../src/cli/replay';
 import { VERIFY_STRIPE } from '../../src/cli/verify-stripe';
 
 const spec: CommandSpec = {
@@ -68,7 +70,7 @@ describe('commandHelp', () => {
 
   // The help and the parser read the same table: every option the help shows parses, and every option the
   // parser takes is in the help.
-  for (const command of [POSTBACK, VERIFY_STRIPE, DEMO]) {
+  for (const command of [POSTBACK, VERIFY_STRIPE, LOG, REPLAY, DEMO]) {
     it(`${command.name}: its help shows exactly the options its parser accepts`, () => {
       const shown = [...commandHelp(command).matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]);
       expect(shown).toEqual([...Object.keys(command.options), 'help']);

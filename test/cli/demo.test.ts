@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +61,8 @@ const rawGet = (url: string, path: string): Promise<number> =>
 describe('startDemo (over HTTP, no browser)', () => {
   let demo: Demo;
   const lines: string[] = [];
+  // Each demo gets its own outbox file (npm start's is .clicktrail/demo.db).
+  const dir = mkdtempSync(join(tmpdir(), 'clicktrail-demo-'));
   // The browser writes these two cookies (js-cookie encoding); the click id is hostile on purpose.
   const clickId = 'e2e+ü&x=1<img>';
   const cookie = `click_id=${encodeURIComponent(clickId)}; click_id_data=${encodeURIComponent('ct_src=click_id&ct_exp=4102444800&affid=101')}`;
@@ -69,14 +74,20 @@ describe('startDemo (over HTTP, no browser)', () => {
     });
 
   beforeAll(async () => {
-    demo = await startDemo({ port: 0, log: (line) => lines.push(line) });
+    demo = await startDemo({ port: 0, db: join(dir, 'demo.db'), log: (line) => lines.push(line) });
   });
-  afterAll(() => demo?.close());
+  afterAll(async () => {
+    await demo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('prints the URLs to open, the landing one with a click id', () => {
     expect(lines[0]).toContain('clicktrail demo running');
     expect(lines[0]).toContain(`http://localhost:${demo.port}/?click_id=demo123`);
     expect(lines[0]).toContain(demo.urls.report);
+    expect(lines[0]).toMatch(
+      /postback outbox \(SQLite\) +\S*demo\.db +\(npx clicktrail log --db \S*demo\.db\)/,
+    );
     expect(lines[0]).not.toContain(DEMO_WEBHOOK_SECRET);
   });
 
@@ -149,14 +160,15 @@ describe('startDemo (over HTTP, no browser)', () => {
     });
   });
 
-  it('shows every postback and every received request on the report page, escaped', async () => {
+  it('lists every postback on the report page (the outbox), and what the tracker received, escaped', async () => {
     const html = await (await fetch(demo.urls.report)).text();
-    expect(html).toContain('Sent by the demo server (3)');
-    expect(html).toContain('Received by the stand-in tracker (3)');
-    // Each postback is matched with what arrived: its query (GET) or form body (POST), byte for byte.
-    expect(html.match(/✓ once, at /g)).toHaveLength(3);
+    expect(html.match(/<tr data-id="\d+" class="row-delivered">/g)).toHaveLength(3);
+    for (const rule of ['tracknow', 'trackdesk', 's2s-post']) expect(html).toContain(`<td>${rule}</td>`);
     expect(html).toContain('e2e+ü&amp;x=1&lt;img&gt;');
     expect(html).not.toContain('<img>');
+    const received = await (await fetch(demo.urls.received)).text();
+    expect(received).toContain('Received by the stand-in tracker (3)');
+    expect(received).not.toContain('<img>');
   });
 
   it('sends nothing again when Stripe redelivers the same event, and nothing for a forged one', async () => {
@@ -169,18 +181,26 @@ describe('startDemo (over HTTP, no browser)', () => {
     const body = JSON.stringify(event, null, 2);
     const post = (signature: string) =>
       fetch(demo.urls.webhook, { method: 'POST', headers: { 'stripe-signature': signature }, body });
+    const session = event.data.object.id;
+    const delivered = async () =>
+      (await demo.state.outbox.list({ transactionId: session })).rows.filter((r) => r.status === 'delivered')
+        .length;
     const before = demo.state.tracker.records.length;
     expect((await post(signatureHeader(body, DEMO_WEBHOOK_SECRET))).status).toBe(200);
+    // The 200 means committed; the worker delivers right after.
+    while ((await delivered()) < 3) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(demo.state.tracker.records.length).toBe(before + 3);
     const again = await post(signatureHeader(body, DEMO_WEBHOOK_SECRET));
-    expect(await again.json()).toEqual({ received: true, duplicate: true });
+    expect(await again.json()).toEqual({ received: true });
     const forged = await post(signatureHeader(body, 'whsec_not_the_demo_secret'));
     expect(forged.status).toBe(400);
+    expect((await demo.state.outbox.list({ transactionId: session })).rows).toHaveLength(3);
+    expect(await demo.state.worker.deliverDue()).toMatchObject({ claimed: 0 });
     expect(demo.state.tracker.records.length).toBe(before + 3);
   });
 
   it('stops every server on close()', async () => {
-    const running = await startDemo({ port: 0, log: () => undefined });
+    const running = await startDemo({ port: 0, db: join(dir, 'closed.db'), log: () => undefined });
     await running.close();
     for (const url of [running.urls.site, running.urls.webhook, running.urls.tracker]) {
       await expect(fetch(url)).rejects.toThrow();

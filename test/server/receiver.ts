@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** What the receiver does with one request: answer with a status, reset the connection, or never answer in time. */
 export type Behaviour =
-  | { status: number; headers?: Record<string, string>; body?: string }
+  | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
   | 'reset'
   | 'hang';
 
@@ -18,6 +18,8 @@ export interface Receiver {
   sockets: Set<unknown>;
   /** Bodies of POST requests, per key. */
   bodies: Map<string, string>;
+  /** Requests being handled right now, and the most there ever were at once. */
+  concurrency: { now: number; max: number };
   close(): Promise<void>;
 }
 
@@ -28,8 +30,12 @@ export const startReceiver = async (
   const accepted = new Map<string, number>();
   const bodies = new Map<string, string>();
   const sockets = new Set<unknown>();
+  const concurrency = { now: 0, max: 0 };
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     sockets.add(req.socket);
+    concurrency.now++;
+    concurrency.max = Math.max(concurrency.max, concurrency.now);
+    res.once('close', () => concurrency.now--);
     let body = '';
     for await (const chunk of req) body += chunk;
     const url = new URL(req.url ?? '/', 'http://x');
@@ -42,6 +48,7 @@ export const startReceiver = async (
     if (b === 'reset') return req.socket.destroy();
     // Hanging: held until the client gives up (its timeout), so the answer always comes "too late".
     if (b === 'hang') return;
+    if (b.delayMs) await new Promise((resolve) => setTimeout(resolve, b.delayMs));
     res.writeHead(b.status, { 'content-type': 'text/plain', ...b.headers });
     res.end(b.body ?? 'x'.repeat(2048), () => {
       if (b.status < 300) accepted.set(key, (accepted.get(key) ?? 0) + 1);
@@ -56,6 +63,7 @@ export const startReceiver = async (
     accepted,
     sockets,
     bodies,
+    concurrency,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

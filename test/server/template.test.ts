@@ -350,17 +350,17 @@ describe('templates URL parsers would read differently are refused', () => {
 
 describe('hostile template sizes render in linear time', () => {
   // The guard is the test's own timeout: quadratic code takes minutes on these, linear code milliseconds.
-  it('40,000 distinct missing placeholders', { timeout: 10_000 }, () => {
-    const template = `https://t.example/?${Array.from({ length: 40_000 }, (_, i) => `p${i}={n${i}}`).join('&')}`;
-    expect(renderPostbackDetailed(template, { unrelated: 1 }).missing).toHaveLength(40_000);
+  it('100,000 distinct missing placeholders', { timeout: 20_000 }, () => {
+    const template = `https://t.example/?${Array.from({ length: 100_000 }, (_, i) => `p${i}={n${i}}`).join('&')}`;
+    expect(renderPostbackDetailed(template, { unrelated: 1 }).missing).toHaveLength(100_000);
   });
 
-  it('160,000 bracket tokens in one query value', { timeout: 10_000 }, () => {
+  it('160,000 bracket tokens in one query value', { timeout: 20_000 }, () => {
     const template = `https://t.example/?a=${'[x]'.repeat(160_000)}`;
     expect(renderPostback(template, { x: 'y' })).toBe(`https://t.example/?a=${'y'.repeat(160_000)}`);
   });
 
-  it('40,000 case-insensitive lookups among 40,000 values', { timeout: 10_000 }, () => {
+  it('40,000 case-insensitive lookups among 40,000 values', { timeout: 20_000 }, () => {
     const values = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`v${i}`, i]));
     const template = `https://t.example/?${Array.from({ length: 40_000 }, (_, i) => `p${i}={V${i}}`).join('&')}`;
     expect(renderPostback(template, values)).toMatch(/p39999=39999$/);

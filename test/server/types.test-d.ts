@@ -9,6 +9,7 @@ import {
   DEFAULT_BODY_LIMITS,
   DEFAULT_DISPATCH_LIMITS,
   type DedupeStore,
+  type Dispatch,
   type DispatcherOptions,
   type PostbackOutcome,
   type PostbackResult,
@@ -50,7 +51,7 @@ describe('clicktrail/server public types', () => {
 
   it('a log entry says how it ended, and where a redirect pointed', () => {
     expectTypeOf<PostbackResult['outcome']>().toEqualTypeOf<PostbackOutcome>();
-    expectTypeOf<PostbackOutcome>().toEqualTypeOf<'sent' | 'failed' | 'duplicate' | 'skipped'>();
+    expectTypeOf<PostbackOutcome>().toEqualTypeOf<'sent' | 'failed' | 'duplicate' | 'skipped' | 'queued'>();
     expectTypeOf<PostbackResult['location']>().toEqualTypeOf<string | undefined>();
     expectTypeOf(sendPostback).returns.resolves.toEqualTypeOf<PostbackResult>();
   });
@@ -82,7 +83,9 @@ describe('clicktrail/server public types', () => {
       rules: [],
       log: (entry: PostbackResult) => lines.push(entry),
     });
-    expectTypeOf(createDispatcher).returns.toEqualTypeOf<(c: Conversion) => Promise<PostbackResult[]>>();
+    expectTypeOf(createDispatcher).returns.toEqualTypeOf<Dispatch>();
+    expectTypeOf<Dispatch>().parameters.toEqualTypeOf<[Conversion]>();
+    expectTypeOf<Dispatch>().returns.resolves.toEqualTypeOf<PostbackResult[]>();
   });
 
   it('an unset environment variable type-checks as a secret (and is reported at startup, not by tsc)', () => {

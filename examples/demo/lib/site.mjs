@@ -1,20 +1,43 @@
 // The demo merchant site: the example shop and the bundles as static files, plus the demo's own routes.
 import { readBody, sendJson } from './listen.mjs';
 import { purchaseFrom, simulatePurchase } from './purchase.mjs';
-import { renderReport } from './report.mjs';
+import { renderReceived } from './received.mjs';
 import { serveStatic } from './static.mjs';
 
+/** How long a simulated purchase waits for its postbacks to be delivered before it answers anyway. */
+const DELIVERY_WAIT_MS = 5000;
+
+/** A postback row as the demo page shows it (the shape of the dispatcher's log entries). */
+const shown = (row) => ({
+  id: row.id,
+  rule: row.rule,
+  method: row.method,
+  url: row.url,
+  delivery: row.status,
+  ok: row.status === 'delivered',
+  status: row.lastHttpStatus,
+  attempts: row.attempts,
+  error: row.lastError,
+  transactionId: row.transactionId,
+});
+
 /**
- * The site's request handler. `state` is the demo's live log ({ postbacks, events, tracker }), `readClickData`
- * the server module's cookie reader, `webhookUrl` and `secret` where and how simulated purchases are sent.
+ * The site's request handler. `state` is the demo's live state ({ tracker, outbox }), `report` the postbacks
+ * report (clicktrail/server's postbackReport, as a Node handler), `readClickData` the server module's cookie reader,
+ * `webhookUrl` and `secret` where and how simulated purchases are sent.
  */
-export const siteHandler = ({ mounts, state, readClickData, cookie, webhookUrl, secret }) => {
+export const siteHandler = ({ mounts, state, report, readClickData, cookie, webhookUrl, secret }) => {
   const files = serveStatic(mounts);
-  const report = () => ({
-    postbacks: state.postbacks,
-    received: state.tracker.records,
-    events: state.events,
-  });
+  // The worker delivers in the background; the demo page waits for it so it can show the outcome.
+  const delivered = async (transactionId) => {
+    const until = Date.now() + DELIVERY_WAIT_MS;
+    for (;;) {
+      const { rows } = await state.outbox.list({ transactionId });
+      if (Date.now() > until || rows.every((r) => r.status !== 'pending' && r.status !== 'delivering'))
+        return rows.sort((a, b) => a.id - b.id);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
 
   return async (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://demo.invalid').pathname;
@@ -27,10 +50,15 @@ export const siteHandler = ({ mounts, state, readClickData, cookie, webhookUrl, 
         const data = readClickData(req.headers.cookie, cookie);
         return sendJson(res, 200, { clickId: data?.id ?? null, params: data?.kept ?? {} });
       }
-      if (pathname === '/demo/report.json') return sendJson(res, 200, report());
-      if (pathname === '/demo/report') {
+      if (pathname === '/demo/report.json') {
+        const { rows } = await state.outbox.list({ limit: 1000 });
+        return sendJson(res, 200, { postbacks: rows.map(shown), received: state.tracker.records });
+      }
+      // The library's report page, mounted as a merchant would (behind their own auth; the demo is local only).
+      if (pathname === '/demo/report') return report(req, res);
+      if (pathname === '/demo/received') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        return res.end(renderReport(report()));
+        return res.end(renderReceived(state.tracker.records));
       }
       if (pathname === '/demo/purchase') {
         // JSON only: a cross-site <form> cannot send it, so another page cannot buy on the visitor's behalf.
@@ -57,7 +85,7 @@ export const siteHandler = ({ mounts, state, readClickData, cookie, webhookUrl, 
           clientReferenceId: event.data.object.client_reference_id,
           event: { id: event.id, type: event.type, session },
           webhook,
-          postbacks: state.postbacks.filter((p) => p.transactionId === session),
+          postbacks: (await delivered(session)).map(shown),
         });
       }
       if (await files(req, res, pathname)) return;

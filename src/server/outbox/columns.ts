@@ -1,0 +1,103 @@
+// Rows as the SQL stores read and write them: columns ↔ OutboxRow / OutboxAttempt, for SQLite and Postgres alike
+// (Postgres hands BIGINT back as strings and JSONB as objects, SQLite numbers and JSON text).
+import type { ResolvedConversion } from '../conversion';
+import type { HttpMethod } from '../send';
+import type { AttemptOutcome, NewOutboxRow, OutboxAttempt, OutboxRow, OutboxStatus } from './row';
+
+type Raw = Record<string, unknown>;
+
+const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+/** The columns of an insert, in order, matching insertValues. */
+export const INSERT_COLUMNS = [
+  'rule',
+  'transaction_id',
+  'click_id',
+  'event',
+  'conversion_status',
+  'amount',
+  'currency',
+  'template',
+  'url',
+  'method',
+  'conversion',
+  'missing',
+  'status',
+  'last_error',
+  'next_attempt_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** The values of INSERT_COLUMNS for a new row. */
+export const insertValues = (row: NewOutboxRow, now: number): unknown[] => [
+  row.rule,
+  row.transactionId,
+  row.clickId,
+  row.event,
+  row.conversionStatus,
+  row.amount,
+  row.currency,
+  row.template,
+  row.url,
+  row.method,
+  JSON.stringify(row.conversion),
+  row.missing?.length ? JSON.stringify(row.missing) : null,
+  row.status,
+  row.error ?? null,
+  row.status === 'pending' ? now : null,
+  now,
+  now,
+];
+
+/** An OutboxRow from its columns. */
+export const toRow = (r: Raw): OutboxRow => {
+  const row: OutboxRow = {
+    id: Number(r.id),
+    rule: String(r.rule),
+    clickId: String(r.click_id),
+    transactionId: String(r.transaction_id),
+    event: String(r.event),
+    conversionStatus: String(r.conversion_status),
+    amount: Number(r.amount),
+    currency: String(r.currency),
+    template: String(r.template),
+    url: String(r.url),
+    method: String(r.method) as HttpMethod,
+    conversion: json<ResolvedConversion>(r.conversion),
+    status: String(r.status) as OutboxStatus,
+    attempts: Number(r.attempts),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    replays: Number(r.replays),
+    scheduleStart: Number(r.schedule_start),
+  };
+  const missing = r.missing === null || r.missing === undefined ? undefined : json<string[]>(r.missing);
+  if (missing?.length) row.missing = missing;
+  const optional = {
+    lastHttpStatus: num(r.last_http_status),
+    lastError: r.last_error === null || r.last_error === undefined ? undefined : String(r.last_error),
+    nextAttemptAt: num(r.next_attempt_at),
+    leaseOwner: r.lease_owner === null || r.lease_owner === undefined ? undefined : String(r.lease_owner),
+    deliveredAt: num(r.delivered_at),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (row as unknown as Raw)[k] = v;
+  return row;
+};
+
+/** An OutboxAttempt from its columns. */
+export const toAttempt = (r: Raw): OutboxAttempt => {
+  const a: OutboxAttempt = {
+    rowId: Number(r.outbox_id),
+    attempt: Number(r.attempt),
+    startedAt: Number(r.started_at),
+    durationMs: Number(r.duration_ms),
+    url: String(r.url),
+    outcome: String(r.outcome) as AttemptOutcome,
+  };
+  if (r.http_status !== null && r.http_status !== undefined) a.httpStatus = Number(r.http_status);
+  if (r.error !== null && r.error !== undefined) a.error = String(r.error);
+  if (r.owner !== null && r.owner !== undefined) a.owner = String(r.owner);
+  return a;
+};

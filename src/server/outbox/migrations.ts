@@ -1,0 +1,154 @@
+// The outbox schema, as numbered migrations per engine. A store runs the ones a database lacks when it opens, in
+// one transaction, under a lock (SQLite: BEGIN IMMEDIATE; Postgres: an advisory transaction lock), so several
+// processes starting at once migrate it exactly once. Never edit a released migration: add the next one.
+//
+// Times are epoch milliseconds (BIGINT / INTEGER) on both engines: every time comes from the application's clock,
+// the same one that decides when a row is due, so a test's clock (or a skewed host) cannot disagree with the database's.
+import { OutboxError } from './errors';
+
+/** One schema step. */
+export interface Migration {
+  version: number;
+  /** Statements, run in order. */
+  statements: string[];
+}
+
+/** The table names for a prefix (`clicktrail` → `clicktrail_outbox`, `clicktrail_attempts`, `clicktrail_migrations`). */
+export const tableNames = (prefix: string) => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(prefix))
+    throw new OutboxError(
+      'outbox_options',
+      `table must be a plain SQL name (letters, digits, _; at most 41 characters), got '${prefix}'`,
+    );
+  return {
+    outbox: `${prefix}_outbox`,
+    attempts: `${prefix}_attempts`,
+    migrations: `${prefix}_migrations`,
+  };
+};
+
+/** The SQLite schema. */
+export const sqliteMigrations = (prefix: string): Migration[] => {
+  const t = tableNames(prefix);
+  return [
+    {
+      version: 1,
+      statements: [
+        `CREATE TABLE ${t.outbox} (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          rule TEXT NOT NULL,
+          transaction_id TEXT NOT NULL,
+          click_id TEXT NOT NULL,
+          event TEXT NOT NULL,
+          conversion_status TEXT NOT NULL,
+          amount REAL NOT NULL,
+          currency TEXT NOT NULL,
+          template TEXT NOT NULL,
+          url TEXT NOT NULL,
+          method TEXT NOT NULL,
+          conversion TEXT NOT NULL,
+          missing TEXT,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          schedule_start INTEGER NOT NULL DEFAULT 0,
+          replays INTEGER NOT NULL DEFAULT 0,
+          last_http_status INTEGER,
+          last_error TEXT,
+          next_attempt_at INTEGER,
+          lease_owner TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          delivered_at INTEGER,
+          UNIQUE (transaction_id, rule)
+        )`,
+        `CREATE INDEX ${t.outbox}_due ON ${t.outbox} (next_attempt_at, id) WHERE status IN ('pending', 'delivering')`,
+        `CREATE INDEX ${t.outbox}_status ON ${t.outbox} (status, updated_at)`,
+        `CREATE INDEX ${t.outbox}_click ON ${t.outbox} (click_id)`,
+        `CREATE INDEX ${t.outbox}_created ON ${t.outbox} (created_at)`,
+        `CREATE TABLE ${t.attempts} (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          outbox_id INTEGER NOT NULL,
+          attempt INTEGER NOT NULL,
+          started_at INTEGER NOT NULL,
+          duration_ms REAL NOT NULL,
+          url TEXT NOT NULL,
+          http_status INTEGER,
+          error TEXT,
+          outcome TEXT NOT NULL,
+          owner TEXT
+        )`,
+        `CREATE INDEX ${t.attempts}_outbox ON ${t.attempts} (outbox_id)`,
+      ],
+    },
+  ];
+};
+
+/** The PostgreSQL schema. */
+export const postgresMigrations = (prefix: string): Migration[] => {
+  const t = tableNames(prefix);
+  return [
+    {
+      version: 1,
+      statements: [
+        `CREATE TABLE ${t.outbox} (
+          id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          rule TEXT NOT NULL,
+          transaction_id TEXT NOT NULL,
+          click_id TEXT NOT NULL,
+          event TEXT NOT NULL,
+          conversion_status TEXT NOT NULL,
+          amount DOUBLE PRECISION NOT NULL,
+          currency TEXT NOT NULL,
+          template TEXT NOT NULL,
+          url TEXT NOT NULL,
+          method TEXT NOT NULL,
+          conversion JSONB NOT NULL,
+          missing JSONB,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          schedule_start INTEGER NOT NULL DEFAULT 0,
+          replays INTEGER NOT NULL DEFAULT 0,
+          last_http_status INTEGER,
+          last_error TEXT,
+          next_attempt_at BIGINT,
+          lease_owner TEXT,
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL,
+          delivered_at BIGINT,
+          UNIQUE (transaction_id, rule)
+        )`,
+        `CREATE INDEX ${t.outbox}_due ON ${t.outbox} (next_attempt_at, id) WHERE status IN ('pending', 'delivering')`,
+        `CREATE INDEX ${t.outbox}_status ON ${t.outbox} (status, updated_at)`,
+        `CREATE INDEX ${t.outbox}_click ON ${t.outbox} (click_id)`,
+        `CREATE INDEX ${t.outbox}_created ON ${t.outbox} (created_at)`,
+        `CREATE TABLE ${t.attempts} (
+          id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          outbox_id BIGINT NOT NULL,
+          attempt INTEGER NOT NULL,
+          started_at BIGINT NOT NULL,
+          duration_ms DOUBLE PRECISION NOT NULL,
+          url TEXT NOT NULL,
+          http_status INTEGER,
+          error TEXT,
+          outcome TEXT NOT NULL,
+          owner TEXT
+        )`,
+        `CREATE INDEX ${t.attempts}_outbox ON ${t.attempts} (outbox_id)`,
+      ],
+    },
+  ];
+};
+
+/** The newest schema version this clicktrail knows. */
+export const LATEST_VERSION = 1;
+
+/** Throws OutboxError `outbox_schema_newer` when a database is ahead of this code. */
+export const checkVersion = (found: number, where: string): void => {
+  if (found > LATEST_VERSION)
+    throw new OutboxError(
+      'outbox_schema_newer',
+      `${where} has outbox schema version ${found}, newer than this clicktrail understands (${LATEST_VERSION}): ` +
+        'a newer clicktrail migrated it. Upgrade clicktrail here (every process sharing the database needs the same ' +
+        'or a newer version); never point an older one at it.',
+    );
+};

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { OutboxError } from '../../../src/server/outbox/errors';
+import { memoryOutbox } from '../../../src/server/outbox/memory';
+import type { OutboxStore } from '../../../src/server/outbox/row';
+import { createWorker } from '../../../src/server/outbox/worker';
+import { newRow, outboxSuite, T0 } from './suite';
+
+outboxSuite('memory outbox', async () => memoryOutbox());
+
+describe('memoryOutbox', () => {
+  it('says it is not durable', () => {
+    expect(memoryOutbox()).toMatchObject({ kind: 'memory', durable: false });
+  });
+
+  it('makes room past maxRows by dropping the oldest finished rows only', async () => {
+    const store = memoryOutbox({ maxRows: 2 });
+    const [a] = await store.enqueue([newRow({ status: 'skipped', error: 'x' })], T0);
+    await store.enqueue([newRow(), newRow()], T0);
+    expect(await store.get(a?.row.id as number)).toBeUndefined();
+    // Pending rows are never dropped, even past the cap: losing them would lose postbacks.
+    await store.enqueue([newRow()], T0);
+    expect((await store.stats()).pending).toBe(3);
+  });
+});
+
+describe('createWorker', () => {
+  const rules = [{ id: 'r1', url: 'https://t.example/pb?c={click_id}' }];
+
+  it('refuses a store that cannot lease rows: a second worker on it would send twice', () => {
+    const dedupeLike = { claim: async () => true, release: async () => undefined } as unknown as OutboxStore;
+    expect(() => createWorker({ outbox: dedupeLike, rules })).toThrow(
+      expect.objectContaining({ code: 'outbox_worker', message: expect.stringMatching(/cannot lease rows/) }),
+    );
+  });
+
+  it('checks its options', () => {
+    const outbox = memoryOutbox();
+    expect(() => createWorker({ outbox, rules: [...rules, ...rules] })).toThrow(/unique/);
+    expect(() => createWorker({ outbox, rules, concurrency: 0 })).toThrow(OutboxError);
+    expect(() => createWorker({ outbox, rules, leaseMs: Number.NaN })).toThrow(/leaseMs/);
+  });
+
+  it('prunes delivered rows past their retention, at most once an hour, and keeps failed ones', async () => {
+    const outbox = memoryOutbox();
+    let t = T0;
+    const [old, failed] = await outbox.enqueue([newRow(), newRow()], t);
+    await outbox.claim({ owner: 'x', now: t, leaseMs: 1000, limit: 2, rules: ['r1'] });
+    const done = (rowId: number, status: 'delivered' | 'failed') => ({
+      rowId,
+      owner: 'x',
+      status,
+      url: 'u',
+      attempt: { attempt: 1, startedAt: t, durationMs: 1, url: 'u', outcome: status },
+    });
+    await outbox.finish(
+      [done(old?.row.id as number, 'delivered'), done(failed?.row.id as number, 'failed')],
+      t,
+    );
+    const worker = createWorker({ outbox, rules, now: () => t, retention: { deliveredMs: 86_400_000 } });
+    t += 86_400_001;
+    await worker.deliverDue();
+    expect(await outbox.get(old?.row.id as number)).toBeUndefined();
+    expect(await outbox.get(failed?.row.id as number)).toBeDefined();
+  });
+
+  it('its loop ends when the store is closed', async () => {
+    const outbox = memoryOutbox();
+    const errors: unknown[] = [];
+    const worker = createWorker({ outbox, rules, pollIntervalMs: 5, onError: (e) => errors.push(e) });
+    await outbox.close();
+    worker.start();
+    while (worker.running) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => e instanceof OutboxError && e.code === 'outbox_closed')).toBe(true);
+    await worker.stop();
+  });
+});
