@@ -31,6 +31,13 @@ export const checkMs = (where: string, name: string, value: unknown, min = 1): v
     throw invalidOption(where, name, `a whole number of ms from ${min} to ${MAX_TIMER_MS}`, value);
 };
 
+/** A size option: undefined or a whole number of bytes from 1. */
+export const checkBytes = (where: string, name: string, value: unknown): void => {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw invalidOption(where, name, 'a whole number of bytes from 1', value);
+};
+
 /** A count option: undefined or a whole number within [min, max]. */
 export const checkCount = (where: string, name: string, value: unknown, min = 0, max = 1_000_000): void => {
   if (value === undefined) return;

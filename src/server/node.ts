@@ -1,7 +1,7 @@
 // Node adapters for the Fetch-style API: node:http, Express, Fastify's raw req/res. Typed structurally, so this file
 // needs neither @types/node nor an import of node:http, and works with any (req, res) that looks like Node's.
 import { concatBytes } from './bytes';
-import { checkMs } from './check';
+import { checkBytes, checkMs } from './check';
 import { type CookieOptions, checkCookieOptions, clickIdCookie } from './cookie';
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './read-body';
 import { stripeWebhookHandler, type WebhookOptions } from './webhook';
@@ -122,7 +122,7 @@ export const toNodeHandler = (
   handler: (request: Request) => Promise<Response>,
   options: NodeHandlerOptions = {},
 ): ((req: NodeRequestLike, res: NodeResponseLike) => Promise<void>) => {
-  checkMs('toNodeHandler', 'maxBodyBytes', options.maxBodyBytes);
+  checkBytes('toNodeHandler', 'maxBodyBytes', options.maxBodyBytes);
   checkMs('toNodeHandler', 'bodyTimeoutMs', options.bodyTimeoutMs);
   const limits = {
     maxBytes: options.maxBodyBytes ?? DEFAULT_BODY_LIMITS.maxBytes,

@@ -79,8 +79,12 @@ export const headersProblem = (headers: unknown): string | undefined => {
  */
 export const requestProblem = (request: PostbackRequest): string | undefined => {
   const { url, method = 'GET' } = request;
-  if (typeof url !== 'string' || !URL.canParse(url)) return 'the postback URL is not a valid absolute URL';
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'the postback URL is not a valid absolute URL';
+  }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     return `the postback URL must be http(s), not ${parsed.protocol}`;
   if (parsed.username || parsed.password)

@@ -108,17 +108,6 @@ const errorText = (e: unknown): string => {
       : e.message;
 };
 
-/** The two signals as one: aborted when either is (AbortSignal.any where the runtime has it, Node ≥ 20.3). */
-const either = (a: AbortSignal, b: AbortSignal): AbortSignal => {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const both = new AbortController();
-  const stop = () => both.abort();
-  if (a.aborted || b.aborted) stop();
-  a.addEventListener('abort', stop, { once: true });
-  b.addEventListener('abort', stop, { once: true });
-  return both.signal;
-};
-
 /** Why a delivery was stopped, from its signal's reason. */
 const abortText = (signal: AbortSignal): string =>
   `stopped: ${signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted')}`;
@@ -141,8 +130,21 @@ export const attemptPostback = async (
   options: { timeoutMs: number; fetch: typeof fetch; signal?: AbortSignal | undefined },
 ): Promise<AttemptResult> => {
   const method = request.method ?? 'GET';
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? either(timeout, options.signal) : timeout;
+  // Fails the same way every time (credentials in the URL, a line break in a header, …): not worth a retry.
+  const problem = requestProblem(request);
+  if (problem !== undefined) return { ok: false, error: problem, retryable: false };
+  // One controller for the timeout and the caller's signal, both undone when the attempt ends: cheaper per attempt
+  // than AbortSignal.timeout + AbortSignal.any, which measurably slowed dispatch at thousands of postbacks a second.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const external = options.signal;
+  const stop = () => controller.abort(external?.reason);
+  if (external?.aborted) stop();
+  else external?.addEventListener('abort', stop);
   // Called as a plain function: workerd's fetch throws "Illegal invocation" when called as `options.fetch(…)`.
   const { fetch } = options;
   try {
@@ -150,7 +152,7 @@ export const attemptPostback = async (
       method,
       headers: request.headers,
       body: method === 'POST' ? request.body : undefined,
-      signal,
+      signal: controller.signal,
       // Following would take the click id, the token and the rule's headers to wherever the receiver says.
       redirect: 'manual',
     });
@@ -175,13 +177,14 @@ export const attemptPostback = async (
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   } catch (e) {
-    if (options.signal?.aborted) return { ok: false, error: abortText(options.signal), retryable: false };
-    if (timeout.aborted)
-      return { ok: false, error: `timeout after ${options.timeoutMs} ms`, retryable: true };
+    if (external?.aborted) return { ok: false, error: abortText(external), retryable: false };
+    if (timedOut) return { ok: false, error: `timeout after ${options.timeoutMs} ms`, retryable: true };
     // fetch quotes the URL in some errors (`Failed to parse URL from …`): the log must not show its secrets.
     const error = errorText(e).split(request.url).join(redactUrl(request.url));
-    // A URL fetch cannot even parse fails the same way every time: no retry.
-    return { ok: false, error, retryable: URL.canParse(request.url) };
+    return { ok: false, error, retryable: true };
+  } finally {
+    clearTimeout(timer);
+    external?.removeEventListener('abort', stop);
   }
 };
 

@@ -1,4 +1,4 @@
-import { checkFunction, checkMs, invalidOption } from './check';
+import { checkBytes, checkFunction, checkMs, invalidOption } from './check';
 import type { Conversion } from './conversion';
 import { type DedupeStore, memoryDedupe } from './dedupe';
 import { ClickTrailError, RequestBodyError, StripeSignatureError } from './errors';
@@ -67,7 +67,7 @@ const checkOptions = (options: WebhookOptions): void => {
   checkFunction(where, 'onError', options.onError);
   if (options.toleranceSeconds !== undefined) checkTolerance(where, options.toleranceSeconds);
   checkMs(where, 'timeoutMs', options.timeoutMs);
-  checkMs(where, 'maxBodyBytes', options.maxBodyBytes);
+  checkBytes(where, 'maxBodyBytes', options.maxBodyBytes);
   checkMs(where, 'bodyTimeoutMs', options.bodyTimeoutMs);
   const { dedupe } = options;
   if (dedupe !== undefined && (typeof dedupe?.claim !== 'function' || typeof dedupe.release !== 'function'))
