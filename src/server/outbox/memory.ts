@@ -4,6 +4,7 @@ import { createWatchers } from './batch';
 import { OutboxError } from './errors';
 import { matchesQuery, normalizeQuery, toPage } from './query';
 import {
+  type AttemptRecord,
   INTERRUPTED,
   OUTBOX_STATUSES,
   type OutboxAttempt,
@@ -48,6 +49,9 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
     byKey.delete(key(row.transactionId, row.rule));
     attempts.delete(id);
   };
+  // The lease a report belongs to: its owner and the attempt its claim counted (see AttemptRecord).
+  const holds = (r: OutboxRow, result: AttemptRecord) =>
+    r.status === 'delivering' && r.leaseOwner === result.owner && r.attempts === result.attempt.attempt;
   const evict = () => {
     // Map iterates in insertion order: the oldest rows first. Only finished rows make room.
     for (const [id, row] of rows) {
@@ -148,7 +152,7 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
         const r = rows.get(result.rowId);
         if (!r) return false;
         record({ ...result.attempt, rowId: r.id, owner: result.owner });
-        if (r.status !== 'delivering' || r.leaseOwner !== result.owner) return false;
+        if (!holds(r, result)) return false;
         r.status = result.status;
         r.url = result.url;
         r.updatedAt = now;

@@ -249,8 +249,8 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
        UPDATE ${t.outbox} o SET status = r.status, url = r.url, updated_at = r.now, lease_owner = NULL,
          last_http_status = r.http_status, last_error = r.error, next_attempt_at = r.next_at,
          delivered_at = CASE WHEN r.status = 'delivered' THEN r.now ELSE o.delivered_at END
-       FROM r WHERE o.id = r.id AND o.status = 'delivering' AND o.lease_owner = r.owner
-       RETURNING o.id, r.owner`,
+       FROM r WHERE o.id = r.id AND o.status = 'delivering' AND o.lease_owner = r.owner AND o.attempts = r.attempt
+       RETURNING o.id, r.owner, r.attempt`,
       [
         col((r) => r.rowId),
         col((r) => r.owner),
@@ -266,8 +266,11 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
         col((r) => r.now),
       ],
     );
-    const held = new Set(updated.map((u) => `${u.id}\u0000${u.owner}`));
-    return calls.map(({ results }) => results.map((r) => held.has(`${r.rowId}\u0000${r.owner}`)));
+    const lease = (id: unknown, owner: unknown, attempt: unknown) => `${id}\u0000${owner}\u0000${attempt}`;
+    const held = new Set(updated.map((u) => lease(u.id, u.owner, u.attempt)));
+    return calls.map(({ results }) =>
+      results.map((r) => held.has(lease(r.rowId, r.owner, r.attempt.attempt))),
+    );
   });
 
   return {

@@ -295,7 +295,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     const updated = get(
       `UPDATE ${t.outbox} SET status = ?, url = ?, updated_at = ?, lease_owner = NULL, last_http_status = ?,
          last_error = ?, next_attempt_at = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-       WHERE id = ? AND status = 'delivering' AND lease_owner = ? RETURNING id`,
+       WHERE id = ? AND status = 'delivering' AND lease_owner = ? AND attempts = ? RETURNING id`,
       r.status,
       r.url,
       now,
@@ -306,6 +306,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       now,
       r.rowId,
       r.owner,
+      a.attempt,
     );
     return updated !== undefined;
   };

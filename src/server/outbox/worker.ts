@@ -186,7 +186,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
     }
   };
 
-  /** Rows this worker holds, with the controller that aborts their send. */
+  /** Rows this worker holds, with the controller that aborts their send (one per row: its latest lease). */
   const inFlight = new Map<number, AbortController>();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let lastPrune = Number.NEGATIVE_INFINITY;
@@ -205,11 +205,14 @@ export const createWorker = (options: WorkerOptions): Worker => {
     }
   };
   const track = (id: number, controller: AbortController) => {
+    // Claimed again while an older send of it still runs: that send's lease ran out (its renewals failed), so the
+    // row is the new lease's. The store refuses the old one's report; stop it here too.
+    inFlight.get(id)?.abort(abortError('the lease ran out and the row was claimed again'));
     inFlight.set(id, controller);
     heartbeat ??= setInterval(() => void renew(), Math.max(50, Math.floor(leaseMs / 3)));
   };
-  const untrack = (id: number) => {
-    inFlight.delete(id);
+  const untrack = (id: number, controller: AbortController) => {
+    if (inFlight.get(id) === controller) inFlight.delete(id);
     if (!inFlight.size && heartbeat !== undefined) {
       clearInterval(heartbeat);
       heartbeat = undefined;
@@ -348,7 +351,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
       report(e);
       return undefined;
     } finally {
-      untrack(row.id);
+      untrack(row.id, controller);
     }
   };
 

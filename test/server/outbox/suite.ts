@@ -28,6 +28,14 @@ export const fakeClock = (start = T0) => {
   };
 };
 
+/** Resolves once `condition()` holds (checked every few ms); fails the test after 10 s saying so. */
+export const waitUntil = async (condition: () => boolean, what = 'the condition'): Promise<void> => {
+  for (const until = Date.now() + 10_000; !condition(); ) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+};
+
 let seq = 0;
 /** A new row for store-level tests. */
 export const newRow = (over: Partial<NewOutboxRow> = {}): NewOutboxRow => {
@@ -248,6 +256,50 @@ export const outboxSuite = (
         expect(late).toEqual([false]);
         expect((await store.get(id))?.status).toBe('delivering');
         expect((await store.attempts(id)).map((a) => a.owner)).toEqual(['w1', 'w1']);
+      });
+
+      it('a late report of an expired lease never overwrites a later lease of the same owner', async () => {
+        const [r] = await store.enqueue([newRow()], clock.now());
+        const id = r?.row.id as number;
+        await claim('w1');
+        clock.advance(LEASE);
+        // The same worker claims the row again (its first send stalled past the lease): a new lease, attempt 2.
+        expect((await claim('w1')).map((t) => [t.id, t.attempts])).toEqual([[id, 2]]);
+        const report = (attempt: number, status: 'pending' | 'delivered') => ({
+          rowId: id,
+          owner: 'w1',
+          status,
+          url: 'u',
+          ...(status === 'pending' ? { nextAttemptAt: clock.now() + 5000 } : {}),
+          attempt: {
+            attempt,
+            startedAt: T0,
+            durationMs: 1,
+            url: 'u',
+            outcome: status === 'pending' ? ('retry' as const) : ('delivered' as const),
+            httpStatus: status === 'pending' ? 503 : 200,
+          },
+        });
+        // The first lease's 503 arrives late: logged, but the row stays with the second lease.
+        expect(await store.finish([report(1, 'pending')], clock.now())).toEqual([false]);
+        expect(await store.get(id)).toMatchObject({ status: 'delivering', leaseOwner: 'w1', attempts: 2 });
+        expect(await store.finish([report(2, 'delivered')], clock.now())).toEqual([true]);
+        expect((await store.get(id))?.status).toBe('delivered');
+        // Both in one batch (one group commit): still only the current lease counts.
+        const [s] = await store.enqueue([newRow()], clock.now());
+        const sid = s?.row.id as number;
+        await claim('w1');
+        clock.advance(LEASE);
+        await claim('w1');
+        const both = await store.finish(
+          [
+            { ...report(1, 'pending'), rowId: sid },
+            { ...report(2, 'delivered'), rowId: sid },
+          ],
+          clock.now(),
+        );
+        expect(both).toEqual([false, true]);
+        expect((await store.get(sid))?.status).toBe('delivered');
       });
 
       it('extend renews only the owner’s leases', async () => {
@@ -782,6 +834,44 @@ export const outboxSuite = (
           status: 'skipped',
           lastError: 'Missing required postback parameter(s): offer_id',
         });
+      });
+
+      it('a send that outlived its lease and was claimed again by the same worker: only the new lease reports', async () => {
+        await dispatch({ transactionId: 'cs_again' });
+        // Requests are held until the test answers them; an aborted one rejects as fetch would.
+        const held: { answer: (status: number) => void; signal: AbortSignal }[] = [];
+        const fetch = ((_url: string, init?: RequestInit) =>
+          new Promise<Response>((resolve, reject) => {
+            const signal = init?.signal as AbortSignal;
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+            held.push({ signal, answer: (status) => resolve(new Response('x', { status })) });
+          })) as typeof globalThis.fetch;
+        const events: { attempt: number; recorded: boolean; status: string }[] = [];
+        const w = worker({
+          rules: rules().slice(0, 1),
+          leaseMs: LEASE,
+          sendOptions: { fetch, timeoutMs: 3_600_000 },
+          onAttempt: (e) =>
+            events.push({ attempt: e.attempt.attempt, recorded: e.recorded, status: e.status }),
+        });
+        const first = w.deliverDue();
+        await waitUntil(() => held.length === 1);
+        // The first send stalls past its lease (no renewal reached the store); the worker's next round claims the
+        // row again, as it would any expired lease.
+        clock.advance(LEASE);
+        const second = w.deliverDue();
+        await waitUntil(() => held.length === 2);
+        // The older send is abandoned: the row is the new lease's now.
+        expect(held[0]?.signal.aborted).toBe(true);
+        expect(held[1]?.signal.aborted).toBe(false);
+        held[1]?.answer(200);
+        await Promise.all([first, second]);
+        const [row] = (await store.list({ transactionId: 'cs_again', rule: 'r1' })).rows;
+        expect(row).toMatchObject({ status: 'delivered', attempts: 2 });
+        expect(events.sort((a, b) => a.attempt - b.attempt)).toEqual([
+          { attempt: 1, recorded: false, status: 'pending' },
+          { attempt: 2, recorded: true, status: 'delivered' },
+        ]);
       });
 
       it('leaves rows of rules it does not know for a worker that does', async () => {
