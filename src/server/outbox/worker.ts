@@ -191,9 +191,12 @@ export const createWorker = (options: WorkerOptions): Worker => {
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let lastPrune = Number.NEGATIVE_INFINITY;
 
+  // One renewal at a time: a slow one overtaken by the next could land last and set an earlier lease end.
+  let renewing = false;
   const renew = async () => {
     const ids = [...inFlight.keys()];
-    if (!ids.length) return;
+    if (!ids.length || renewing) return;
+    renewing = true;
     try {
       const t = now();
       const held = new Set(await outbox.extend(ids, owner, t + leaseMs, t));
@@ -202,6 +205,8 @@ export const createWorker = (options: WorkerOptions): Worker => {
         if (!held.has(id)) inFlight.get(id)?.abort(abortError('the lease passed to another worker'));
     } catch (e) {
       report(e);
+    } finally {
+      renewing = false;
     }
   };
   const track = (id: number, controller: AbortController) => {

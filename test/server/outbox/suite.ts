@@ -28,12 +28,27 @@ export const fakeClock = (start = T0) => {
   };
 };
 
-/** Resolves once `condition()` holds (checked every few ms); fails the test after 10 s saying so. */
+/** Resolves once `condition()` holds (checked every few ms); fails the test after 4 s saying so. */
 export const waitUntil = async (condition: () => boolean, what = 'the condition'): Promise<void> => {
-  for (const until = Date.now() + 10_000; !condition(); ) {
+  for (const until = Date.now() + 4_000; !condition(); ) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+};
+
+/**
+ * A tracker that holds every request until the test answers it (`held[i].answer(status)`); an aborted request
+ * rejects, as fetch does.
+ */
+export const heldFetch = () => {
+  const held: { answer: (status: number) => void; signal: AbortSignal }[] = [];
+  const fetch = ((_url: string, init?: RequestInit) =>
+    new Promise<Response>((resolve, reject) => {
+      const signal = init?.signal as AbortSignal;
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      held.push({ signal, answer: (status) => resolve(new Response('x', { status })) });
+    })) as typeof globalThis.fetch;
+  return { fetch, held };
 };
 
 let seq = 0;
@@ -768,23 +783,41 @@ export const outboxSuite = (
       });
 
       it('renews its lease while a send outlasts it, so another worker never takes the row', async () => {
-        plan = () => ({ status: 200, delayMs: 1500 });
-        clock.set(Date.now());
         await dispatch({ transactionId: 'cs_slow' });
-        const real = { now: Date.now };
-        const a = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 400, now: real.now });
-        const b = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 400, now: real.now });
+        const tracker = heldFetch();
+        // The renewals, counted as they reach the store. Nothing here depends on how long anything takes: the lease
+        // is measured on the test's clock, which moves only when the test moves it.
+        let renewals = 0;
+        const watched: OutboxStore = {
+          ...store,
+          extend: async (...args) => {
+            const held = await store.extend(...args);
+            renewals++;
+            return held;
+          },
+        };
+        const lease = 300;
+        const a = worker({
+          outbox: watched,
+          rules: rules().slice(0, 1),
+          leaseMs: lease,
+          sendOptions: { fetch: tracker.fetch, timeoutMs: 3_600_000 },
+        });
+        const b = worker({ rules: rules().slice(0, 1), leaseMs: lease });
         const sending = a.deliverDue();
-        // Once a's request is at the tracker (held there for almost four leases), b keeps looking for due rows.
-        while (!receiver.attempts.get('r1-cs_slow')) await new Promise((resolve) => setTimeout(resolve, 5));
-        let bClaimed = 0;
-        while (!receiver.accepted.get('r1-cs_slow')) {
-          bClaimed += (await b.deliverDue()).claimed;
-          await new Promise((resolve) => setTimeout(resolve, 25));
+        await waitUntil(() => tracker.held.length === 1, "a's request");
+        // Four rounds, each moving the clock most of a lease on and waiting for a's next renewal: by the end the
+        // send has lasted more than three leases, and b found nothing to claim after any round.
+        for (let round = 0; round < 4; round++) {
+          clock.advance(lease - 50);
+          const before = renewals;
+          await waitUntil(() => renewals > before, 'a renewal');
+          expect((await b.deliverDue()).claimed, `b's claims in round ${round}`).toBe(0);
         }
+        expect(clock.now() - T0).toBeGreaterThan(3 * lease);
+        tracker.held[0]?.answer(200);
         expect(await sending).toMatchObject({ claimed: 1, delivered: 1 });
-        expect(bClaimed).toBe(0);
-        expect(receiver.attempts.get('r1-cs_slow')).toBe(1);
+        expect(tracker.held).toHaveLength(1);
       });
 
       it('start() delivers as rows arrive; stop() finishes in-flight sends; a second start() is refused', async () => {
@@ -838,14 +871,7 @@ export const outboxSuite = (
 
       it('a send that outlived its lease and was claimed again by the same worker: only the new lease reports', async () => {
         await dispatch({ transactionId: 'cs_again' });
-        // Requests are held until the test answers them; an aborted one rejects as fetch would.
-        const held: { answer: (status: number) => void; signal: AbortSignal }[] = [];
-        const fetch = ((_url: string, init?: RequestInit) =>
-          new Promise<Response>((resolve, reject) => {
-            const signal = init?.signal as AbortSignal;
-            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-            held.push({ signal, answer: (status) => resolve(new Response('x', { status })) });
-          })) as typeof globalThis.fetch;
+        const { fetch, held } = heldFetch();
         const events: { attempt: number; recorded: boolean; status: string }[] = [];
         const w = worker({
           rules: rules().slice(0, 1),
