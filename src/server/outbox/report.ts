@@ -192,7 +192,10 @@ export const postbackReport = (
   const { title = 'Postbacks', pageSize = 50, replay = true, now = Date.now } = options;
   return async (request) => {
     const url = new URL(request.url);
-    const state: PageState = { path: url.pathname, search: url.search, replay, title };
+    // Links and the redirect after a replay use this path: with its leading slashes collapsed, so a request for
+    // `//evil.example/…` cannot turn them into protocol-relative URLs to another site.
+    const path = url.pathname.replace(/^\/+/, '/');
+    const state: PageState = { path, search: url.search, replay, title };
     try {
       if (request.method === 'POST') {
         if (!replay) return json(405, { error: 'replay_disabled' });
@@ -212,7 +215,7 @@ export const postbackReport = (
           return json(400, { error: 'bad_request', message: 'action=replay&id=… or action=replay-failed' });
         const back = new URLSearchParams(form.get('back')?.replace(/^\?/, '') ?? '');
         back.set('replayed', String(replayed.length));
-        return new Response(null, { status: 303, headers: { location: `${url.pathname}?${back}` } });
+        return new Response(null, { status: 303, headers: { location: `${path}?${back}` } });
       }
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return json(405, { error: 'method_not_allowed' });
