@@ -196,6 +196,56 @@ describe('clicktrail log / replay usage', () => {
     expect(bad.stderr()).toContain("Unknown status 'sent'");
   });
 
+  it('prints no terminal control sequence a click id, a URL or an error carries', async () => {
+    const path = join(dir, 'hostile.db');
+    const store = sqliteOutbox({ path });
+    // From Stripe metadata or a tracker: an OSC that retitles the window, a CSI that clears the screen, a bidi
+    // override that reverses what follows.
+    const hostile = 'c\u001b]0;pwned\u0007\u001b[2J\u202eevil';
+    const [r] = await store.enqueue(
+      [
+        newRow({
+          clickId: hostile,
+          url: `https://t.example/?c=${hostile}`,
+          template: `https://t/${hostile}`,
+        }),
+      ],
+      Date.now(),
+    );
+    const id = r?.row.id as number;
+    await store.claim({ owner: 'w', now: Date.now(), leaseMs: 1000, limit: 1, rules: ['r1'] });
+    await store.finish(
+      [
+        {
+          rowId: id,
+          owner: 'w',
+          status: 'failed',
+          url: `https://t.example/?c=${hostile}`,
+          attempt: {
+            attempt: 1,
+            startedAt: Date.now(),
+            durationMs: 1,
+            url: 'u',
+            outcome: 'failed',
+            error: hostile,
+          },
+        },
+      ],
+      Date.now(),
+    );
+    await store.close();
+    for (const argv of [['log'], ['log', '--id', String(id)]]) {
+      const f = fakeIo();
+      expect(await main([...argv, '--db', path], f.io)).toBe(0);
+      expect(f.stdout()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(f.stdout()).toContain('c\\u001b]0;pwned\\u0007\\u001b[2J\\u202eevil');
+    }
+    // JSON escapes them itself, and keeps the value whole.
+    const json = fakeIo();
+    await main(['log', '--db', path, '--json'], json.io);
+    expect(JSON.parse(json.stdout()).rows[0].clickId).toBe(hostile);
+  });
+
   it('parseWhen reads durations ago and dates', () => {
     const now = Date.UTC(2026, 0, 2);
     expect(parseWhen('90s', 'since', now)).toBe(now - 90_000);
