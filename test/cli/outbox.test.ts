@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWhen } from '../../src/cli/log';
 import { main } from '../../src/cli/main';
@@ -183,6 +184,24 @@ describe('clicktrail log / replay usage', () => {
       expect(await main(argv, f.io), argv.join(' ')).toBe(2);
       expect(f.stderr()).toMatch(message);
     }
+  });
+
+  it('never creates or migrates an outbox: a wrong file, database or --table is reported, not filled', async () => {
+    const empty = join(dir, 'not-an-outbox.db');
+    new Database(empty).close();
+    const f = fakeIo();
+    expect(await main(['log', '--db', empty], f.io)).toBe(1);
+    expect(f.stderr()).toMatch(/has no clicktrail outbox with this table prefix/);
+    const check = new Database(empty, { readonly: true });
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([]);
+    check.close();
+    const ok = join(dir, 'prefixed.db');
+    await sqliteOutbox({ path: ok, table: 'shop' }).open();
+    const wrong = fakeIo();
+    expect(await main(['replay', '--failed', '--db', ok], wrong.io)).toBe(1);
+    expect(wrong.stderr()).toMatch(/no clicktrail outbox with this table prefix/);
+    const right = fakeIo();
+    expect(await main(['replay', '--failed', '--db', ok, '--table', 'shop'], right.io)).toBe(0);
   });
 
   it('reports an outbox it cannot open as a failure with the reason, and a bad filter likewise', async () => {

@@ -6,7 +6,7 @@ export type OutboxErrorCode =
   | 'outbox_driver'
   /** The database could not be opened or reached. */
   | 'outbox_open'
-  /** A schema migration failed; nothing of it was applied. */
+  /** A schema migration failed (nothing of it was applied), or one is needed and the store was opened with `migrate: false`. */
   | 'outbox_migrate'
   /** The database was migrated by a newer clicktrail than this one. */
   | 'outbox_schema_newer'

@@ -142,8 +142,17 @@ export const postgresMigrations = (prefix: string): Migration[] => {
 /** The newest schema version this clicktrail knows. */
 export const LATEST_VERSION = 1;
 
-/** Throws OutboxError `outbox_schema_newer` when a database is ahead of this code. */
-export const checkVersion = (found: number, where: string): void => {
+/**
+ * The migrations a database at schema version `found` still needs, oldest first. Throws OutboxError
+ * `outbox_schema_newer` when the database is ahead of this code, and `outbox_migrate` when it needs migrations and
+ * `migrate` is false (a read-only tool must not change the schema the app runs on).
+ */
+export const pendingMigrations = (
+  migrations: readonly Migration[],
+  found: number,
+  where: string,
+  migrate: boolean,
+): Migration[] => {
   if (found > LATEST_VERSION)
     throw new OutboxError(
       'outbox_schema_newer',
@@ -151,4 +160,16 @@ export const checkVersion = (found: number, where: string): void => {
         'a newer clicktrail migrated it. Upgrade clicktrail here (every process sharing the database needs the same ' +
         'or a newer version); never point an older one at it.',
     );
+  const pending = migrations.filter((m) => m.version > found);
+  if (pending.length && !migrate)
+    throw new OutboxError(
+      'outbox_migrate',
+      found === 0
+        ? `${where} has no clicktrail outbox with this table prefix: check the database and the prefix. Nothing ` +
+            'was created (migrate: false); the app creates the outbox when it first opens it.'
+        : `${where} has outbox schema version ${found}, older than this clicktrail's (${LATEST_VERSION}), and ` +
+            'migrate is false: nothing was changed. Use the clicktrail version the app runs, or upgrade the app (it ' +
+            'migrates the schema when it opens the outbox).',
+    );
+  return pending;
 };

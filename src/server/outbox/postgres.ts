@@ -5,7 +5,7 @@
 import { createWatchers, groupCommit } from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow } from './columns';
 import { causeText, OutboxError } from './errors';
-import { checkVersion, postgresMigrations, tableNames } from './migrations';
+import { pendingMigrations, postgresMigrations, tableNames } from './migrations';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
   type AttemptRecord,
@@ -47,6 +47,12 @@ export interface PostgresOutboxOptions {
   max?: number;
   /** Table name prefix: `<table>_outbox`, `<table>_attempts`, `<table>_migrations`. Default `'clicktrail'`. */
   table?: string;
+  /**
+   * Run the schema migrations the database lacks when the store opens. Default true. False for tools that must not
+   * change the schema the app runs on (`clicktrail log`): a database that needs migrating (or has no outbox yet) is
+   * refused with OutboxError `outbox_migrate`, and nothing is created.
+   */
+  migrate?: boolean;
 }
 
 // Any constant works: it only has to be the same in every process migrating this outbox.
@@ -93,6 +99,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     return p;
   };
 
+  const allowMigrate = options.migrate ?? true;
   const migrate = async (p: PgPool) => {
     let client: PgPoolClient;
     try {
@@ -108,15 +115,22 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${MIGRATION_LOCK}:${prefix}`]);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+      if (allowMigrate)
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+        );
+      const present = (await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [t.migrations]))
+        .rows[0]?.present;
+      const found = present
+        ? Number((await client.query(`SELECT max(version) AS v FROM ${t.migrations}`)).rows[0]?.v ?? 0)
+        : 0;
+      const pending = pendingMigrations(
+        postgresMigrations(prefix),
+        found,
+        'The Postgres database',
+        allowMigrate,
       );
-      const found = Number(
-        (await client.query(`SELECT max(version) AS v FROM ${t.migrations}`)).rows[0]?.v ?? 0,
-      );
-      checkVersion(found, 'The Postgres database');
-      for (const m of postgresMigrations(prefix)) {
-        if (m.version <= found) continue;
+      for (const m of pending) {
         for (const sql of m.statements) await client.query(sql);
         await client.query(`INSERT INTO ${t.migrations} (version, applied_at) VALUES ($1, $2)`, [
           m.version,

@@ -4,7 +4,7 @@
 import { createWatchers, groupCommit } from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow } from './columns';
 import { causeText, OutboxError } from './errors';
-import { checkVersion, sqliteMigrations, tableNames } from './migrations';
+import { pendingMigrations, sqliteMigrations, tableNames } from './migrations';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
   type AttemptRecord,
@@ -42,6 +42,12 @@ export interface SqliteOutboxOptions {
   table?: string;
   /** How long a write waits for another process's transaction (another worker, `clicktrail replay`), in ms. Default 5,000. */
   busyTimeoutMs?: number;
+  /**
+   * Run the schema migrations the database lacks when the store opens. Default true. False for tools that must not
+   * change the schema the app runs on (`clicktrail log`): a database that needs migrating (or has no outbox yet) is
+   * refused with OutboxError `outbox_migrate`, and nothing is created.
+   */
+  migrate?: boolean;
 }
 
 type Driver = NonNullable<SqliteOutboxOptions['driver']>;
@@ -179,6 +185,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     }
   };
 
+  const allowMigrate = options.migrate ?? true;
   const migrate = (d: SqliteDatabase) => {
     const busy = options.busyTimeoutMs ?? 5000;
     try {
@@ -193,16 +200,20 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     }
     try {
       transaction(() => {
-        d.exec(
-          `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
-        );
-        const found = Number(
-          (d.prepare(`SELECT max(version) AS v FROM ${t.migrations}`).get() as { v: unknown } | undefined)
-            ?.v ?? 0,
-        );
-        checkVersion(found, where);
-        for (const m of sqliteMigrations(prefix)) {
-          if (m.version <= found) continue;
+        if (allowMigrate)
+          d.exec(
+            `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+          );
+        const present = d
+          .prepare("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?")
+          .get(t.migrations);
+        const found = present
+          ? Number(
+              (d.prepare(`SELECT max(version) AS v FROM ${t.migrations}`).get() as { v: unknown } | undefined)
+                ?.v ?? 0,
+            )
+          : 0;
+        for (const m of pendingMigrations(sqliteMigrations(prefix), found, where, allowMigrate)) {
           for (const sql of m.statements) d.exec(sql);
           d.prepare(`INSERT INTO ${t.migrations} (version, applied_at) VALUES (?, ?)`).run(
             m.version,

@@ -102,6 +102,24 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
     expect(error.message).toMatch(/version 7/);
   });
 
+  it('with migrate: false, creates nothing in a database without the outbox, and reads one that has it', async () => {
+    const table = `readonly${n++}`;
+    const reader = postgresOutbox({ connectionString: await database(), table, migrate: false });
+    stores.push(reader);
+    const error = await reader.open().catch((e) => e);
+    expect(error).toMatchObject({ code: 'outbox_migrate' });
+    expect(error.message).toMatch(/has no clicktrail outbox with this table prefix.*Nothing was created/);
+    const client = new pg.Client({ connectionString: await database() });
+    await client.connect();
+    const left = await client.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE '${table}%'`);
+    await client.end();
+    expect(left.rows).toEqual([]);
+    const [r] = await (await open(table)).enqueue([newRow({ transactionId: 'cs_readonly' })], T0);
+    const again = postgresOutbox({ connectionString: await database(), table, migrate: false });
+    stores.push(again);
+    expect((await again.get(r?.row.id as number))?.transactionId).toBe('cs_readonly');
+  });
+
   it('a failed migration is rolled back whole', async () => {
     const table = `broken${n++}`;
     const client = new pg.Client({ connectionString: await database() });

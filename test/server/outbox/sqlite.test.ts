@@ -85,6 +85,25 @@ describe('sqliteOutbox', () => {
     );
   });
 
+  it('with migrate: false, creates nothing in a database without the outbox, and reads one that has it', async () => {
+    const path = file();
+    new Database(path).close();
+    const error = await sqliteOutbox({ path, migrate: false })
+      .open()
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: 'outbox_migrate' });
+    expect(error.message).toMatch(/has no clicktrail outbox with this table prefix.*Nothing was created/);
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([]);
+    check.close();
+    const app = sqliteOutbox({ path });
+    const [r] = await app.enqueue([newRow({ transactionId: 'cs_readonly' })], T0);
+    await app.close();
+    const reader = sqliteOutbox({ path, migrate: false });
+    expect((await reader.get(r?.row.id as number))?.transactionId).toBe('cs_readonly');
+    await reader.close();
+  });
+
   it('a migration that fails changes nothing and says so', async () => {
     const path = file();
     const db = new Database(path);
