@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { AttemptRecord, ClaimOptions, OutboxStore, PruneOptions } from '../../../src/server';
 import { OutboxError } from '../../../src/server/outbox/errors';
 import { memoryOutbox } from '../../../src/server/outbox/memory';
-import type { OutboxStore } from '../../../src/server/outbox/row';
 import { createWorker } from '../../../src/server/outbox/worker';
 import { newRow, outboxSuite, T0 } from './suite';
 
@@ -20,6 +20,38 @@ describe('memoryOutbox', () => {
     // Pending rows are never dropped, even past the cap: losing them would lose postbacks.
     await store.enqueue([newRow()], T0);
     expect((await store.stats()).pending).toBe(3);
+  });
+});
+
+describe('a store of your own', () => {
+  it('is typed from clicktrail/server alone: here, one that wraps another and counts what it is asked', async () => {
+    const inner = memoryOutbox();
+    const calls: string[] = [];
+    const counting: OutboxStore = {
+      ...inner,
+      claim: (options: ClaimOptions) => {
+        calls.push(`claim ${options.owner}`);
+        return inner.claim(options);
+      },
+      finish: (results: readonly AttemptRecord[], now: number) => {
+        calls.push(`finish ${results.length}`);
+        return inner.finish(results, now);
+      },
+      prune: (options: PruneOptions) => {
+        calls.push('prune');
+        return inner.prune(options);
+      },
+    };
+    await counting.enqueue([newRow()], T0);
+    const worker = createWorker({
+      outbox: counting,
+      rules: [{ id: 'r1', url: 'https://t.example/pb?c={click_id}' }],
+      owner: 'w',
+      now: () => T0,
+      sendOptions: { fetch: async () => new Response(null, { status: 204 }) },
+    });
+    expect(await worker.deliverDue()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(calls).toEqual(['prune', 'claim w', 'finish 1']);
   });
 });
 
