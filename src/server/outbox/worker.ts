@@ -139,12 +139,28 @@ const checkOptions = (options: WorkerOptions): void => {
     ids.add(rule.id);
   }
   for (const [name, value, min] of [
-    ['concurrency', options.concurrency, 1],
     ['leaseMs', options.leaseMs, 1],
     ['pollIntervalMs', options.pollIntervalMs, 1],
+    ['retry.maxRetryAfterMs', options.retry?.maxRetryAfterMs, 0],
   ] as const)
     if (value !== undefined && !(Number.isFinite(value) && value >= min))
       throw new OutboxError('outbox_options', `${name} must be a number ≥ ${min}, got ${value}`);
+  const { concurrency } = options;
+  if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1))
+    throw new OutboxError('outbox_options', `concurrency must be a whole number ≥ 1, got ${concurrency}`);
+  // A wait that is not a number makes a row's next attempt NaN: SQLite stores NULL (never due again, the postback
+  // silently stuck), Postgres refuses the write. Caught here, at startup, instead.
+  const { schedule, jitter } = options.retry ?? {};
+  if (
+    schedule !== undefined &&
+    !(Array.isArray(schedule) && schedule.every((ms) => Number.isFinite(ms) && ms >= 0))
+  )
+    throw new OutboxError(
+      'outbox_options',
+      'retry.schedule must be an array of waits in ms, each a number ≥ 0',
+    );
+  if (jitter !== undefined && !(Number.isFinite(jitter) && jitter >= 0 && jitter <= 1))
+    throw new OutboxError('outbox_options', `retry.jitter must be a number from 0 to 1, got ${jitter}`);
 };
 
 /**

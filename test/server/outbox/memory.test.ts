@@ -70,6 +70,20 @@ describe('createWorker', () => {
     expect(() => createWorker({ outbox, rules: [...rules, ...rules] })).toThrow(/unique/);
     expect(() => createWorker({ outbox, rules, concurrency: 0 })).toThrow(OutboxError);
     expect(() => createWorker({ outbox, rules, leaseMs: Number.NaN })).toThrow(/leaseMs/);
+    expect(() => createWorker({ outbox, rules, concurrency: 2.5 })).toThrow(
+      /concurrency must be a whole number/,
+    );
+    for (const retry of [
+      { schedule: [1000, Number.NaN] },
+      { schedule: [-5] },
+      { schedule: '5000' as unknown as number[] },
+      { jitter: 2 },
+      { jitter: -0.1 },
+      { maxRetryAfterMs: Number.POSITIVE_INFINITY },
+    ])
+      expect(() => createWorker({ outbox, rules, retry }), JSON.stringify(retry)).toThrow(
+        expect.objectContaining({ code: 'outbox_options', message: expect.stringMatching(/^retry\./) }),
+      );
   });
 
   it('prunes delivered rows past their retention, at most once an hour, and keeps failed ones', async () => {
