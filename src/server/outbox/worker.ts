@@ -104,7 +104,10 @@ export interface Worker {
   start(): void;
   /** Stops claiming, lets in-flight sends finish (or aborts them after timeoutMs and gives their rows back). */
   stop(options?: StopOptions): Promise<void>;
-  /** Delivers what is due now and resolves when done (serverless routes, cron jobs, tests). */
+  /**
+   * Delivers what is due now and resolves when done (serverless routes, cron jobs, tests). Rejects with the store's
+   * OutboxError when a claim fails, once the sends already out have finished and been recorded.
+   */
   deliverDue(options?: DeliverDueOptions): Promise<DeliverySummary>;
   /** True between start() and stop(). */
   readonly running: boolean;
@@ -495,6 +498,9 @@ export const createWorker = (options: WorkerOptions): Worker => {
       const mine = new Set<Promise<unknown>>();
       await prune();
       let exhausted = false;
+      // A claim that fails (the database went away) ends the claiming, not the sends already out: they finish and
+      // record first, so a serverless function does not return (and freeze) with requests in flight.
+      let failure: { error: unknown } | undefined;
       for (;;) {
         if (!exhausted && (summary.claimed >= limit || performance.now() >= deadline)) {
           // The limit or the time budget is reached: finish what is in flight and say there may be more.
@@ -504,7 +510,13 @@ export const createWorker = (options: WorkerOptions): Worker => {
         const free = Math.min(concurrency - mine.size, limit - summary.claimed);
         // Claim when enough slots are free to make the transaction worth it (or nothing is in flight).
         if (!exhausted && free > 0 && (free >= refill || !mine.size || free === limit - summary.claimed)) {
-          const rows = await outbox.claim({ owner, now: now(), leaseMs, limit: free, rules: ruleIds });
+          let rows: OutboxRow[] = [];
+          try {
+            rows = await outbox.claim({ owner, now: now(), leaseMs, limit: free, rules: ruleIds });
+          } catch (error) {
+            failure = { error };
+            exhausted = true;
+          }
           summary.claimed += rows.length;
           if (rows.length < free) exhausted = true;
           for (const row of rows) {
@@ -522,6 +534,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
         if (!mine.size) break;
         await Promise.race(mine);
       }
+      if (failure) throw failure.error;
       return summary;
     },
   };

@@ -3,7 +3,7 @@ import type { AttemptRecord, ClaimOptions, OutboxStore, PruneOptions } from '../
 import { OutboxError } from '../../../src/server/outbox/errors';
 import { memoryOutbox } from '../../../src/server/outbox/memory';
 import { createWorker } from '../../../src/server/outbox/worker';
-import { newRow, outboxSuite, T0 } from './suite';
+import { heldFetch, newRow, outboxSuite, T0, waitUntil } from './suite';
 
 outboxSuite('memory outbox', async () => memoryOutbox());
 
@@ -107,6 +107,41 @@ describe('createWorker', () => {
     await worker.deliverDue();
     expect(await outbox.get(old?.row.id as number)).toBeUndefined();
     expect(await outbox.get(failed?.row.id as number)).toBeDefined();
+  });
+
+  it('deliverDue: a claim that fails lets the sends in flight finish and record, then rejects', async () => {
+    const inner = memoryOutbox();
+    await inner.enqueue([newRow(), newRow(), newRow()], T0);
+    let claims = 0;
+    const flaky: OutboxStore = {
+      ...inner,
+      claim: (options) => {
+        if (++claims === 2) return Promise.reject(new OutboxError('outbox_query', 'the database went away'));
+        return inner.claim(options);
+      },
+    };
+    const tracker = heldFetch();
+    const events: string[] = [];
+    const worker = createWorker({
+      outbox: flaky,
+      rules,
+      concurrency: 2,
+      now: () => T0,
+      sendOptions: { fetch: tracker.fetch },
+      onAttempt: (e) => events.push(`${e.status} ${e.recorded}`),
+    });
+    const done = worker.deliverDue().then(
+      () => events.push('resolved'),
+      (e) => events.push(`rejected: ${e.message}`),
+    );
+    await waitUntil(() => tracker.held.length === 2, 'two sends');
+    tracker.held[0]?.answer(200);
+    // The slot it frees makes the worker claim again: that claim fails while the other send is still out.
+    await waitUntil(() => claims === 2, 'the failing claim');
+    tracker.held[1]?.answer(200);
+    await done;
+    expect(events).toEqual(['delivered true', 'delivered true', 'rejected: the database went away']);
+    expect((await inner.stats()).delivered).toBe(2);
   });
 
   it('its loop ends when the store is closed', async () => {
