@@ -1,15 +1,14 @@
 // The in-memory outbox: the same behaviour as the SQL stores, in one process, gone when it exits. For tests, demos
 // and edge runtimes without a database; never for postbacks you cannot afford to lose.
 import { createWatchers } from './batch';
-import { OutboxError } from './errors';
+import { closedError } from './open-once';
 import { matchesQuery, normalizeQuery, toPage } from './query';
 import {
   type AttemptRecord,
+  emptyStats,
   INTERRUPTED,
-  OUTBOX_STATUSES,
   type OutboxAttempt,
   type OutboxRow,
-  type OutboxStats,
   type OutboxStore,
 } from './row';
 
@@ -35,7 +34,7 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
   let closed = false;
   const key = (transactionId: string, rule: string) => `${transactionId}\u0000${rule}`;
   const check = () => {
-    if (closed) throw new OutboxError('outbox_closed', 'This outbox was closed; create a new one.');
+    if (closed) throw closedError();
   };
   const record = (attempt: OutboxAttempt) => {
     const list = attempts.get(attempt.rowId);
@@ -209,7 +208,7 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
 
     async stats() {
       check();
-      const stats = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
+      const stats = emptyStats();
       for (const r of rows.values()) stats[r.status]++;
       return stats;
     },

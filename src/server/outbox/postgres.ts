@@ -3,18 +3,17 @@
 // state, no named prepared statements, transaction-scoped locks), so it also works through PgBouncer-style poolers
 // in transaction mode (Supabase, Neon's pooled endpoint).
 import { createWatchers, groupCommit } from './batch';
-import { INSERT_COLUMNS, insertValues, toAttempt, toRow } from './columns';
+import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
 import { pendingMigrations, postgresMigrations, tableNames } from './migrations';
+import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
   type AttemptRecord,
   type EnqueueResult,
   INTERRUPTED,
   type NewOutboxRow,
-  OUTBOX_STATUSES,
   type OutboxRow,
-  type OutboxStats,
   type OutboxStore,
 } from './row';
 
@@ -55,6 +54,14 @@ export interface PostgresOutboxOptions {
   migrate?: boolean;
 }
 
+// The type each inserted column's array is sent as (unnest takes one array per column); the others are text.
+const PG_TYPES: Partial<Record<(typeof INSERT_COLUMNS)[number], string>> = {
+  amount: 'float8',
+  next_attempt_at: 'int8',
+  created_at: 'int8',
+  updated_at: 'int8',
+};
+
 // Any constant works: it only has to be the same in every process migrating this outbox.
 const MIGRATION_LOCK = 'clicktrail outbox migrations';
 
@@ -72,8 +79,6 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
   const prefix = options.table ?? 'clicktrail';
   const t = tableNames(prefix);
   const watchers = createWatchers();
-  let opening: Promise<PgPool> | undefined;
-  let closed = false;
 
   const createPool = async (): Promise<PgPool> => {
     let Pool: new (
@@ -152,24 +157,17 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     }
   };
 
-  const ready = (): Promise<PgPool> => {
-    if (closed)
-      return Promise.reject(new OutboxError('outbox_closed', 'This outbox was closed; create a new one.'));
-    opening ??= (async () => {
-      const p = options.pool ?? (await createPool());
-      try {
-        await migrate(p);
-      } catch (e) {
-        if (!options.pool) await p.end().catch(() => undefined);
-        throw e;
-      }
-      return p;
-    })().catch((e) => {
-      opening = undefined;
+  const connection = openOnce(async () => {
+    const p = options.pool ?? (await createPool());
+    try {
+      await migrate(p);
+    } catch (e) {
+      if (!options.pool) await p.end().catch(() => undefined);
       throw e;
-    });
-    return opening;
-  };
+    }
+    return p;
+  });
+  const ready = connection.ready;
 
   const query = async (text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> => {
     const p = await ready();
@@ -180,25 +178,6 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     }
   };
 
-  const insertTypes = [
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'float8',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'int8',
-    'int8',
-    'int8',
-  ];
   const enqueueBatch = groupCommit(async (calls: { rows: readonly NewOutboxRow[]; now: number }[]) => {
     const key = (tx: string, rule: string) => `${tx}\u0000${rule}`;
     // The first occurrence of a key inserts; any later one in the batch (a concurrent redelivery) finds it.
@@ -207,11 +186,12 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
       for (const r of rows)
         if (!firsts.has(key(r.transactionId, r.rule)))
           firsts.set(key(r.transactionId, r.rule), { ...r, now });
-    const columns = INSERT_COLUMNS.map((_, i) => [...firsts.values()].map((r) => insertValues(r, r.now)[i]));
+    const values = [...firsts.values()].map((r) => insertValues(r, r.now));
+    const columns = INSERT_COLUMNS.map((_, i) => values.map((v) => v[i]));
     const casts = INSERT_COLUMNS.map((c) => (c === 'conversion' || c === 'missing' ? `${c}::jsonb` : c));
     const inserted = await query(
       `INSERT INTO ${t.outbox} (${INSERT_COLUMNS.join(', ')})
-       SELECT ${casts.join(', ')} FROM unnest(${insertTypes.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+       SELECT ${casts.join(', ')} FROM unnest(${INSERT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`).join(', ')})
          AS n(${INSERT_COLUMNS.join(', ')})
        ON CONFLICT (transaction_id, rule) DO NOTHING RETURNING *`,
       columns,
@@ -372,11 +352,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     },
 
     async stats() {
-      const rows = await query(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`);
-      const stats = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
-      for (const r of rows)
-        if (String(r.status) in stats) stats[String(r.status) as keyof OutboxStats] = Number(r.n);
-      return stats;
+      return toStats(await query(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`));
     },
 
     async replay(selector, now) {
@@ -416,9 +392,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     watch: watchers.watch,
 
     async close() {
-      if (closed) return;
-      closed = true;
-      const p = await opening?.catch(() => undefined);
+      const p = await connection.close();
       if (p && !options.pool) await p.end().catch(() => undefined);
     },
   };

@@ -187,6 +187,10 @@ export interface PruneOptions {
 /** Row counts per status. */
 export type OutboxStats = Record<OutboxStatus, number>;
 
+/** Every status at 0: what stats() counts up from. */
+export const emptyStats = (): OutboxStats =>
+  Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
+
 /**
  * Where postbacks wait and what happened to them. Three implementations: `sqliteOutbox` (clicktrail/server/sqlite),
  * `postgresOutbox` (clicktrail/server/postgres) and `memoryOutbox` (not durable: tests and edge demos). Methods take

@@ -2,17 +2,16 @@
 // synchronous with the same prepare/run/get/all shape. WAL and synchronous=FULL: a commit is on disk (fsynced)
 // when enqueue resolves, which is when the webhook may answer 200. Writes arriving together share a transaction.
 import { createWatchers, groupCommit } from './batch';
-import { INSERT_COLUMNS, insertValues, toAttempt, toRow } from './columns';
+import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
 import { pendingMigrations, sqliteMigrations, tableNames } from './migrations';
+import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
   type AttemptRecord,
   type EnqueueResult,
   INTERRUPTED,
   type NewOutboxRow,
-  OUTBOX_STATUSES,
-  type OutboxStats,
   type OutboxStore,
 } from './row';
 
@@ -139,8 +138,6 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
   const where = options.path ?? 'the SQLite database';
   const watchers = createWatchers();
   let db: SqliteDatabase | undefined;
-  let opening: Promise<SqliteDatabase> | undefined;
-  let closed = false;
   const statements = new Map<string, SqliteStatement>();
 
   const prepare = (sql: string): SqliteStatement => {
@@ -232,26 +229,19 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     }
   };
 
-  const ready = (): Promise<SqliteDatabase> => {
-    if (closed)
-      return Promise.reject(new OutboxError('outbox_closed', 'This outbox was closed; create a new one.'));
-    opening ??= (async () => {
-      const d = options.database ?? (await loadDriver(options.driver, options.path as string));
-      db = d;
-      try {
-        migrate(d);
-      } catch (e) {
-        if (!options.database) d.close();
-        db = undefined;
-        throw e;
-      }
-      return d;
-    })().catch((e) => {
-      opening = undefined;
+  const connection = openOnce(async () => {
+    const d = options.database ?? (await loadDriver(options.driver, options.path as string));
+    db = d;
+    try {
+      migrate(d);
+    } catch (e) {
+      if (!options.database) d.close();
+      db = undefined;
       throw e;
-    });
-    return opening;
-  };
+    }
+    return d;
+  });
+  const ready = connection.ready;
 
   // Every query error becomes an OutboxError naming the store; ours pass through.
   const use = async <T>(fn: () => T): Promise<T> => {
@@ -438,11 +428,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     },
 
     async stats() {
-      const rows = await use(() => all(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`));
-      const stats = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
-      for (const r of rows)
-        if (String(r.status) in stats) stats[String(r.status) as keyof OutboxStats] = Number(r.n);
-      return stats;
+      return toStats(await use(() => all(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`)));
     },
 
     async replay(selector, now) {
@@ -494,9 +480,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     watch: watchers.watch,
 
     async close() {
-      if (closed) return;
-      closed = true;
-      const d = await opening?.catch(() => undefined);
+      const d = await connection.close();
       statements.clear();
       if (d && !options.database) d.close();
       db = undefined;
