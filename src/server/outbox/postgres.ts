@@ -186,7 +186,11 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
       for (const r of rows)
         if (!firsts.has(key(r.transactionId, r.rule)))
           firsts.set(key(r.transactionId, r.rule), { ...r, now });
-    const values = [...firsts.values()].map((r) => insertValues(r, r.now));
+    // In key order: two instances inserting overlapping keys (a redelivery reaching both) take the unique index's
+    // locks in the same order, so they wait for each other instead of deadlocking.
+    const values = [...firsts.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, r]) => insertValues(r, r.now));
     const columns = INSERT_COLUMNS.map((_, i) => values.map((v) => v[i]));
     const casts = INSERT_COLUMNS.map((c) => (c === 'conversion' || c === 'missing' ? `${c}::jsonb` : c));
     const inserted = await query(

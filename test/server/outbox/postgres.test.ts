@@ -53,6 +53,19 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
     expect(versions.rows).toEqual([{ version: 1 }]);
   });
 
+  it('two instances committing the same conversions in opposite orders never deadlock', async () => {
+    // A redelivered batch of events can reach two instances at once, in any order: each commits the same
+    // (transaction, rule) keys. Taken in different orders, the unique index's locks would deadlock (40P01).
+    const table = `order${n++}`;
+    const [a, b] = [await open(table), await open(table)] as [OutboxStore, OutboxStore];
+    await Promise.all([a.open(), b.open()]);
+    for (let round = 0; round < 20; round++) {
+      const rows = Array.from({ length: 40 }, (_, i) => newRow({ transactionId: `cs_order_${round}_${i}` }));
+      const results = await Promise.all([a.enqueue(rows, T0), b.enqueue([...rows].reverse(), T0)]);
+      expect(results.flat().filter((r) => r.inserted)).toHaveLength(40);
+    }
+  });
+
   it('a claim skips rows another transaction has locked instead of waiting for it', async () => {
     const table = `locked${n++}`;
     const store = await open(table);
