@@ -1,6 +1,7 @@
 // The postbacks report: the outbox as a page, in the spirit of Track360's Postbacks Report. A Fetch handler the
 // merchant mounts behind their own auth; no script, every value escaped, replay as a same-origin form POST.
 import { OutboxError } from './errors';
+import { DEFAULT_PAGE, MAX_PAGE } from './query';
 import {
   OUTBOX_STATUSES,
   type OutboxAttempt,
@@ -14,7 +15,7 @@ import {
 export interface ReportOptions {
   /** The page's heading. Default `'Postbacks'`. */
   title?: string;
-  /** Rows per page. Default 50. */
+  /** Rows per page, 1–1,000. Default 50. */
   pageSize?: number;
   /** Show replay buttons (and accept replay POSTs). Default true. */
   replay?: boolean;
@@ -189,7 +190,13 @@ export const postbackReport = (
   outbox: OutboxStore,
   options: ReportOptions = {},
 ): ((request: Request) => Promise<Response>) => {
-  const { title = 'Postbacks', pageSize = 50, replay = true, now = Date.now } = options;
+  const { title = 'Postbacks', pageSize = DEFAULT_PAGE, replay = true, now = Date.now } = options;
+  // Checked here, once: a bad page size would otherwise answer every page load with a 400.
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE)
+    throw new OutboxError(
+      'outbox_options',
+      `pageSize must be a whole number from 1 to ${MAX_PAGE}, got ${pageSize}`,
+    );
   return async (request) => {
     const url = new URL(request.url);
     // Links and the redirect after a replay use this path: with its leading slashes collapsed, so a request for

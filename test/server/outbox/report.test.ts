@@ -182,6 +182,13 @@ describe('postbackReport', () => {
     expect((await post('action=nothing')).status).toBe(400);
   });
 
+  it('refuses a page size the log cannot serve when it is created, not on every page load', () => {
+    for (const pageSize of [0, 1001, 2.5, Number.NaN])
+      expect(() => postbackReport(store, { pageSize }), String(pageSize)).toThrow(
+        expect.objectContaining({ code: 'outbox_options', message: expect.stringMatching(/pageSize/) }),
+      );
+  });
+
   it('answers 405 to other methods and 500 (no details) when the store is down', async () => {
     expect((await postbackReport(store)(new Request(BASE, { method: 'PUT' }))).status).toBe(405);
     await store.close();
