@@ -340,6 +340,8 @@ export const createWorker = (options: WorkerOptions): Worker => {
         return (await outbox.finish([r], now()))[0] ?? false;
       } catch (e) {
         report(e);
+        // A closed store will not come back; anything else (the database restarting) may, within the lease.
+        if (e instanceof OutboxError && e.code === 'outbox_closed') return undefined;
         if (performance.now() + wait > until) return undefined;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }

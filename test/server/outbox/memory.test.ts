@@ -144,6 +144,28 @@ describe('createWorker', () => {
     expect((await inner.stats()).delivered).toBe(2);
   });
 
+  it('a store closed while a send is out: the attempt is given up at once, not retried for the whole lease', async () => {
+    const outbox = memoryOutbox();
+    await outbox.enqueue([newRow()], T0);
+    const tracker = heldFetch();
+    const errors: unknown[] = [];
+    const worker = createWorker({
+      outbox,
+      rules,
+      now: () => T0,
+      leaseMs: 3_600_000,
+      sendOptions: { fetch: tracker.fetch },
+      onError: (e) => errors.push(e),
+    });
+    const done = worker.deliverDue();
+    await waitUntil(() => tracker.held.length === 1, 'the send');
+    await outbox.close();
+    tracker.held[0]?.answer(200);
+    // Within the test's 5 s: recording is not retried against a store that will not come back.
+    expect(await done).toMatchObject({ claimed: 1, delivered: 0 });
+    expect(errors).toEqual([expect.objectContaining({ code: 'outbox_closed' })]);
+  });
+
   it('its loop ends when the store is closed', async () => {
     const outbox = memoryOutbox();
     const errors: unknown[] = [];
