@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-// Four products from one source tree: the script-tag IIFE, the ESM browser API (with clicktrail/react and the
-// clicktrail/global types), the server module, and the CLI.
+// Four products from one source tree: the script-tag IIFE (and its debug build), the ESM browser API (with
+// clicktrail/react and the clicktrail/global types), the server module, and the CLI.
 const ts = (tsconfig = './tsconfig.json') =>
   typescript({ tsconfig, compilerOptions: { noEmit: false, declaration: false } });
 // The database drivers are optional peers, loaded lazily by the store that needs them: never bundled.
@@ -14,6 +15,9 @@ const external = (id) =>
   ['tldts', 'js-cookie', 'react', 'better-sqlite3', 'pg'].includes(id) ||
   id.startsWith('clicktrail');
 const banner = `/*! clicktrail ${JSON.parse(readFileSync('./package.json', 'utf8')).version} | MIT */`;
+// Chromium 136+ compiles every function of a script whose first line is this comment eagerly, off the main thread,
+// instead of lazily on the main thread at each function's first call (all of ours run at load).
+const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const browserEntries = { index: 'src/browser/index.ts', react: 'src/browser/react.ts' };
 // clicktrail/server (edge-safe), /server/node (Node adapters), /server/sqlite and /server/postgres (the outbox stores).
 const serverEntries = {
@@ -23,24 +27,37 @@ const serverEntries = {
   postgres: 'src/server/postgres.ts',
 };
 
-export default [
-  {
-    input: 'src/browser/auto.ts',
-    output: {
-      file: 'dist/clicktrail.min.js',
-      format: 'iife',
-      banner,
-      plugins: [
-        terser({
-          ecma: 2020,
-          compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
-          mangle: { properties: { regex: /^_/ } },
-          format: { comments: /^!/ },
-        }),
-      ],
-    },
-    plugins: [ts(), nodeResolve()],
+// The script-tag builds differ only in their logger (see src/browser/log.ts): `./log` is resolved to `logModule`.
+const logger = (logModule) => ({
+  name: 'clicktrail-logger',
+  resolveId: (source, importer) =>
+    source === './log' && importer?.includes('/src/browser/') && !importer.endsWith(logModule)
+      ? fileURLToPath(new URL(`./src/browser/${logModule}`, import.meta.url))
+      : null,
+});
+const scriptTag = (file, logModule) => ({
+  input: 'src/browser/auto.ts',
+  output: {
+    file,
+    format: 'iife',
+    banner: `${COMPILE_HINT}\n${banner}`,
+    plugins: [
+      terser({
+        ecma: 2020,
+        compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
+        mangle: { properties: { regex: /^_/ } },
+        format: { comments: /^!|^# allFunctionsCalledOnLoad$/ },
+      }),
+    ],
   },
+  plugins: [logger(logModule), ts(), nodeResolve()],
+});
+
+export default [
+  // What sites paste: every feature, no logging.
+  scriptTag('dist/clicktrail.min.js', 'log-silent.ts'),
+  // The same script with logging, on by default: what to load while setting clicktrail up.
+  scriptTag('dist/clicktrail.debug.js', 'log-debug.ts'),
   {
     // One build for both ESM browser entries, so dist/react.js imports dist/index.js instead of a second copy.
     input: browserEntries,

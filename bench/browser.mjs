@@ -5,7 +5,9 @@
 // cached, and also loads a control page with the same links and no script; a script's cost is its page's
 // ScriptDuration minus the control's, paired within the run, median over the runs. Insertions are
 // driven by the page's own tasks (one task per batch of 100), so the observer's callbacks are counted;
-// the insertion code itself is in the control too and cancels out.
+// the insertion code itself is in the control too and cancels out. A first visit lands with the click id
+// (nothing stored yet: capture, probe, store); a return visit is a second page of the same context without it
+// (the cookie is read, nothing is written), measured in a tab of its own.
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { launchOptions } from '../scripts/chromium.mjs';
@@ -14,10 +16,12 @@ import { isMain, median, row } from './lib/stats.mjs';
 
 /** How the figures are taken, for results.json and the README. */
 export const METHOD =
-  'CDP Performance.getMetrics ScriptDuration (thread time), page with the script minus the same page without it, paired per run, median; fresh browser context per load; insertions run as page tasks, one per batch.';
+  'CDP Performance.getMetrics ScriptDuration (thread time), page with the script minus the same page without it, paired per run, median; fresh browser context per load (a return visit: a second tab of a context that landed with the click id); insertions run as page tasks, one per batch.';
 
 const ID = 'a520dca8-ab08-4640-af65-034be3a68909';
 const SIZES = [0, 1000, 10000];
+// Return visits: the stored click read back, every link decorated from it.
+const RETURN_SIZES = [0, 1000];
 const INSERT = { total: 10000, batch: 100 };
 // Inserted into an empty page, and into a page that already has 10,000 links: the second shows whether
 // the cost follows what was added (it should not grow) or the page (the rescan baseline's does).
@@ -39,11 +43,21 @@ const within = (promise, what) =>
     }),
   ]);
 
-// One page load (and optionally one insertion) in a fresh context; times in milliseconds.
-const measure = async (browser, url, insert) => {
+// One page load (and optionally one insertion) in a fresh context; times in milliseconds. With `landing`, that
+// page is loaded first, unmeasured, in a tab of its own: the measured load is then a return visit.
+const measure = async (browser, url, insert, landing) => {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   context.setDefaultTimeout(PAGE_TIMEOUT_MS);
   try {
+    if (landing) {
+      const first = await context.newPage();
+      await first.goto(landing, { waitUntil: 'load' });
+      await within(
+        first.evaluate(() => window.settle()),
+        'the landing page',
+      );
+      await first.close();
+    }
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
@@ -85,7 +99,7 @@ export const benchBrowser = async ({ runs = 5, minRuns = 3, budgetMs = 150_000, 
   const started = Date.now();
   const built = existsSync(new URL('../dist/clicktrail.min.js', import.meta.url));
   let done = 0;
-  const samples = { load: {}, insert: {} };
+  const samples = { load: {}, insert: {}, return: {} };
   const checks = {};
   const problems = {};
   let version = null;
@@ -95,17 +109,18 @@ export const benchBrowser = async ({ runs = 5, minRuns = 3, budgetMs = 150_000, 
     version = browser.version();
     const origin = site.origin('shop.example.com');
     const url = (n, arm) => `${origin}/bench?n=${n}&arm=${arm}&click_id=${ID}`;
+    const returnUrl = (n, arm) => `${origin}/bench?n=${n}&arm=${arm}`;
     // A failed load is recorded as a gap (and reported), never allowed to stop the whole run.
-    const take = async (kind, key, arm, address, insert) => {
+    const take = async (kind, key, arm, address, insert, landing) => {
       let m = null;
       try {
-        m = await measure(browser, address, insert);
+        m = await measure(browser, address, insert, landing);
       } catch (error) {
         problems[arm] = `n/a: ${String(error?.message ?? error).split('\n')[0]}`;
       }
       samples[kind][key] ??= {};
       (samples[kind][key][arm] ??= []).push(m);
-      const label = insert ? `${arm}+insert@${key}` : `${arm}@${key}`;
+      const label = insert ? `${arm}+insert@${key}` : `${arm}@${kind === 'return' ? 'return' : ''}${key}`;
       if (m) {
         const decorated = insert ? m.decoratedAfter : m.decorated;
         checks[label] = {
@@ -132,6 +147,13 @@ export const benchBrowser = async ({ runs = 5, minRuns = 3, budgetMs = 150_000, 
         for (const n of SIZES) {
           for (const arm of ['control', 'vendor', 'clicktrail']) {
             if (arm !== 'clicktrail' || built) await take('load', n, arm, url(n, arm));
+          }
+        }
+        for (const n of RETURN_SIZES) {
+          for (const arm of ['control', 'vendor', 'clicktrail']) {
+            if (arm !== 'clicktrail' || built) {
+              await take('return', n, arm, returnUrl(n, arm), undefined, url(0, arm));
+            }
           }
         }
         for (const into of INTO) {
@@ -188,12 +210,25 @@ export const benchBrowser = async ({ runs = 5, minRuns = 3, budgetMs = 150_000, 
     rows.push(
       row(
         'browser',
-        `script time at load, ${fmt(n)} links`,
+        `script time at load, ${fmt(n)} links, first visit`,
         'ms',
         cost('load', n, 'clicktrail', 'load'),
         cost('load', n, 'vendor', 'load'),
         'vendor-stripe.js',
         note(n),
+      ),
+    );
+  }
+  for (const n of RETURN_SIZES) {
+    rows.push(
+      row(
+        'browser',
+        `script time at load, ${fmt(n)} links, return visit`,
+        'ms',
+        cost('return', n, 'clicktrail', 'load'),
+        cost('return', n, 'vendor', 'load'),
+        'vendor-stripe.js',
+        why ?? problems[`clicktrail@return${n}`],
       ),
     );
   }

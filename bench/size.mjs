@@ -74,6 +74,11 @@ const subjects = [
     needs: 'dist/clicktrail.min.js',
   },
   {
+    name: 'script tag, debug build: dist/clicktrail.debug.js (logging)',
+    code: async () => readFile(at('dist/clicktrail.debug.js'), 'utf8'),
+    needs: 'dist/clicktrail.debug.js',
+  },
+  {
     name: "ESM: import { init } from 'clicktrail', bundled",
     code: () => bundle("export { init } from 'clicktrail';"),
     needs: 'dist/index.js',
@@ -82,7 +87,7 @@ const subjects = [
     name: 'ESM: capture + store only (internal modules)',
     code: () =>
       bundle(
-        `export { captureClick } from '${at('src/core/capture.ts')}';\nexport { store } from '${at('src/browser/storage.ts')}';`,
+        `export { captureClick } from '${at('src/core/capture.ts')}';\nexport { createStore } from '${at('src/browser/storage.ts')}';`,
         { ts: true },
       ),
     needs: 'src/browser/storage.ts',

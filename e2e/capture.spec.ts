@@ -44,15 +44,18 @@ test.describe('the widest cookie domain the browser accepts', () => {
       'click_id@.example.co.uk',
       'click_id_data@.example.co.uk',
     ]);
-    expect(await mirror(page)).toMatchObject({
-      id,
-      src: 'click_id',
-      kept: { affid: '101', campaign: 'spring' },
-    });
+    // The mirror is written once the page is idle.
+    await expect
+      .poll(() => mirror(page))
+      .toMatchObject({
+        id,
+        src: 'click_id',
+        kept: { affid: '101', campaign: 'spring' },
+      });
 
     await page.goto(url('checkout.example.co.uk', '/pricing.html'));
     expect(await clickId(page)).toBe(id);
-    expect(await page.evaluate(() => window.clicktrail?.params())).toEqual({
+    expect(await page.evaluate(() => window.clicktrail?.kept())).toEqual({
       affid: '101',
       campaign: 'spring',
     });
@@ -176,7 +179,7 @@ test.describe('the script tag, however it is loaded', () => {
       release();
       await expect(page.locator(shows)).toContainText(id);
       expect(await clickId(page)).toBe(id);
-      expect(await page.evaluate(() => window.clicktrail?.params())).toEqual({ affid: '9' });
+      expect(await page.evaluate(() => window.clicktrail?.kept())).toEqual({ affid: '9' });
       // The tag configured itself from its own data-* attributes: cleaned URL and Stripe links decorated.
       await expect(page).toHaveURL(url('shop.example.test', path));
       await expect(page.locator('#buy-basic')).toHaveAttribute(
@@ -193,7 +196,7 @@ test('the ESM build inside the single-page app', async ({ page, context, server 
   await page.goto(url('app.example.test', `/spa/?click_id=${id}&affid=55#/`));
   await expect(page.locator('#spa-click-id')).toHaveText(id);
   expect((await cookie(context, 'click_id'))?.domain).toBe('.example.test');
-  expect(await mirror(page)).toMatchObject({ id, kept: { affid: '55' } });
+  await expect.poll(() => mirror(page)).toMatchObject({ id, kept: { affid: '55' } });
   await expect(page).toHaveURL(url('app.example.test', '/spa/#/'));
 
   // It really is the ESM build (with js-cookie through the import map), not the script tag.
@@ -229,7 +232,7 @@ test.describe('consent', () => {
     await page.locator('#accept').click();
     await expect.poll(async () => cookieValue(await cookie(context, 'click_id'))).toBe(id);
     expect((await cookie(context, 'click_id'))?.domain).toBe('.example.test');
-    expect(await mirror(page)).toMatchObject({ id, kept: { affid: '3' } });
+    await expect.poll(() => mirror(page)).toMatchObject({ id, kept: { affid: '3' } });
 
     await page.goto(url('www.example.test', '/'));
     expect(await clickId(page)).toBe(id);
@@ -255,7 +258,7 @@ test('clean URLs: the captured params leave the address bar, everything else sta
   );
   expect(await clickId(page)).toBe(id);
   await expect(page).toHaveURL(url('shop.example.test', '/?ref=newsletter&utm_source=mail#offers'));
-  expect(await page.evaluate(() => window.clicktrail?.params())).toEqual({ affid: '101' });
+  expect(await page.evaluate(() => window.clicktrail?.kept())).toEqual({ affid: '101' });
   // Replaced, not pushed: Back leaves the site instead of bringing the click id back into the address bar.
   await page.goBack();
   expect(page.url()).toBe('about:blank');

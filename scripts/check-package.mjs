@@ -11,7 +11,7 @@ const run = (command, args, options = {}) =>
 const bin = (name) => `node_modules/.bin/${name}`;
 if (run(bin('publint'), ['--strict']) !== 0) process.exit(1);
 
-const excluded = ['./clicktrail.min.js'];
+const excluded = ['./clicktrail.min.js', './clicktrail.debug.js'];
 const attw = [
   '--pack',
   '.',

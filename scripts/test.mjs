@@ -12,6 +12,7 @@ const STEPS = [
   ['types', 'typecheck', 'tsc strict over src, tests, examples'],
   ['build', 'build', 'rollup: dist/'],
   ['unit', 'test:unit', 'vitest: core, server, CLI, browser, React, README blocks'],
+  ['node', 'test:node', 'the core, server and CLI unit tests on Node 22 and 24'],
   ['size', 'size', 'gzip budget of the script tag'],
   ['e2e', 'test:e2e', 'Playwright in Chromium'],
   ['apps', 'test:apps', 'real apps from the packed tarball'],

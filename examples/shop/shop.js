@@ -6,12 +6,12 @@ function withClicktrail(use) {
   else window.addEventListener('clicktrail:ready', (event) => use(event.detail), { once: true });
 }
 
-// Fills every <output data-show="click-id"> and <output data-show="params"> on the page.
+// Fills every <output data-show="click-id"> and <output data-show="kept"> on the page.
 function showClicktrail(ct) {
   for (const el of document.querySelectorAll('[data-show="click-id"]'))
     el.textContent = ct.clickId() ?? '(none)';
-  for (const el of document.querySelectorAll('[data-show="params"]'))
-    el.textContent = JSON.stringify(ct.params());
+  for (const el of document.querySelectorAll('[data-show="kept"]'))
+    el.textContent = JSON.stringify(ct.kept());
 }
 
 withClicktrail(showClicktrail);

@@ -1,16 +1,14 @@
-import { optionsFromDataset } from './dataset';
+import { resolveConfig } from './config';
 import type {} from './global'; // window.clicktrail and the clicktrail:ready event
-import { init } from './index';
+import { configTag, isClickTrail } from './script-tag';
+import { start } from './start';
 
-// The script-tag entry. Async and injected scripts may see currentScript null, hence the src fallback.
+// The script-tag entry: configures clicktrail from the first clicktrail tag's data-* attributes, exposes it as
+// window.clicktrail and announces it with the clicktrail:ready event. A second copy finds it running and stops.
 try {
-  if (!window.clicktrail) {
-    const tag = (document.currentScript ||
-      document.querySelector('script[src*="clicktrail"]')) as HTMLScriptElement | null;
-    dispatchEvent(
-      new CustomEvent('clicktrail:ready', {
-        detail: (window.clicktrail = init(optionsFromDataset(tag?.dataset))),
-      }),
-    );
+  if (!isClickTrail(window.clicktrail)) {
+    const clicktrail = start(resolveConfig(configTag()?.dataset));
+    window.clicktrail = clicktrail;
+    dispatchEvent(new CustomEvent('clicktrail:ready', { detail: clicktrail }));
   }
 } catch {}

@@ -1,13 +1,17 @@
-import type { LinkContext } from './options';
+import type { ClickData } from '../core/click';
 
 /**
- * Adds hidden inputs with the click id and the kept params to a form marked `data-clicktrail`. A field of the
- * same name already in the form (ours from an earlier pass, or the page's own) is never duplicated or changed.
+ * Gives a form marked `data-clicktrail` hidden inputs with the click id (named `idParam`) and the kept params, and
+ * returns whether it added any. A field of the same name already in the form (ours from an earlier pass, or the
+ * page's own) is never duplicated or changed.
  */
-export const fillForm = (f: HTMLFormElement, id: string, c: LinkContext): void => {
-  for (const [name, value] of [[c._p, id], ...Object.entries(c._d!.kept)] as string[][]) {
-    if (value && !f.elements.namedItem(name!)) {
-      f.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value }));
+export const fillForm = (form: HTMLFormElement, click: ClickData, idParam: string): boolean => {
+  let added = false;
+  for (const [name, value] of [[idParam, click.id], ...Object.entries(click.kept)] as [string, string][]) {
+    if (!form.elements.namedItem(name)) {
+      form.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value }));
+      added = true;
     }
   }
+  return added;
 };

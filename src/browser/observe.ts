@@ -1,55 +1,124 @@
+import type { ClickData } from '../core/click';
+import type { Config } from './config';
 import { fillForm } from './forms';
-import { applyRules } from './links';
-import type { LinkContext } from './options';
+import { applyRules, isLinkDomain, isStripeHost } from './links';
 import { decorateStripeElement } from './stripe-elements';
 
-const ALL = 'a[href],area[href],form[data-clicktrail],stripe-buy-button,stripe-pricing-table';
+/** Everything clicktrail decorates: what a click, a submit or a changed href is checked against, in full. */
+const TARGETS = 'a[href],area[href],form[data-clicktrail],stripe-buy-button,stripe-pricing-table';
 
 /**
- * Decorates the document now and as it changes: a MutationObserver that looks only at added subtrees and changed
- * hrefs, and capture-phase click/auxclick/submit handlers as the last line of defence. Returns the function that
- * stops it (the observer disconnects; the handlers stay attached but inert, which costs nothing).
+ * How many times the observer edits one element before leaving it to the click handler. A page script that strips
+ * the id each time clicktrail adds it would otherwise ping-pong with the observer forever and freeze the tab.
  */
-export const carry = (c: LinkContext): (() => void) => {
-  let on = 1;
-  // The decoratable element at or above a node. Anything else (text, the document, undefined) throws: skipped.
-  const apply = (n: unknown): void => {
+export const MAX_EDITS = 20;
+
+/**
+ * What the scans (the document at start, each added subtree) look for: links whose href names a Stripe host, a
+ * linkDomains domain or the placeholder, found by the browser's selector engine so that no other link is parsed,
+ * plus marked forms and Stripe elements. A relative href inherits the page's host, so on a page a host rule covers
+ * every link qualifies. What the attribute test misses (a host written with escapes) the click handler still
+ * catches: it checks every link in full.
+ */
+export const scanSelector = (config: Config, pageHost: string): string => {
+  const hrefs =
+    isStripeHost(pageHost, config) || isLinkDomain(pageHost, config)
+      ? ['[href]']
+      : [...config.stripe, ...config.linkDomains].map((host) => `[href*="${CSS.escape(host)}" i]`);
+  if (config.placeholder) hrefs.push(`[href*="${CSS.escape(config.placeholder)}"]`);
+  return `${hrefs[0] ? `:is(a,area):is(${hrefs}),` : ''}form[data-clicktrail],stripe-buy-button,stripe-pricing-table`;
+};
+
+/** The decoration of a page, running. */
+export interface Carrier {
+  /** Decorates the whole document for the current click: for a click that arrived after load. */
+  rescan(): void;
+  /** Disconnects the observer; the click handlers stay attached but inert, which costs nothing. */
+  stop(): void;
+}
+
+/**
+ * Decorates the document for the click `currentClick()` returns (nothing while it returns none), now and as the
+ * page changes: a MutationObserver that looks only at added subtrees and changed hrefs, and capture-phase
+ * click/auxclick/submit handlers as the last line of defence.
+ */
+export const carry = (currentClick: () => ClickData | undefined, config: Config): Carrier => {
+  const scanned = scanSelector(config, location.hostname);
+  // What clicktrail did to each element it edited: how many times (see MAX_EDITS) and, for a link, the href the page
+  // gave it and the one clicktrail wrote. A later click (a single-page app's) starts again from the page's href, so
+  // its id replaces the earlier one, which the rules would otherwise keep as they keep any id already there.
+  const edits = new WeakMap<Element, [count: number, pageHref?: string, ourHref?: string]>();
+  let carrying = true;
+
+  // One element, for one click. `bounded` (the observer's scans) gives up on an element after MAX_EDITS edits.
+  const decorate = (element: Element, click: ClickData, bounded: boolean): void => {
     try {
-      const el = (n as Element).closest(ALL) as HTMLAnchorElement;
-      const id = c._d?.id;
-      const t = el && id && el.localName;
-      if (t === 'form') fillForm(el as unknown as HTMLFormElement, id!, c);
-      else if (t?.[0] === 's') decorateStripeElement(el, id!, c);
-      else if (t) {
-        const h = el.getAttribute('href')!;
-        // The element resolves its href itself (each of its URL getters parses it: applyRules reads as few as it can).
-        const u = applyRules(h, c, el);
-        if (u !== h) el.setAttribute('href', u);
+      const [count = 0, pageHref, ourHref] = edits.get(element) || [];
+      if (bounded && count >= MAX_EDITS) return;
+      const kind = element.localName;
+      if (kind.startsWith('stripe-')) {
+        const clone = decorateStripeElement(element, click, config);
+        // The clone's own contents were never seen by a scan (and its insertion is not observed: see below).
+        if (clone) scan(clone, click);
+      } else if (kind === 'form') {
+        if (fillForm(element as HTMLFormElement, click, config.idParams[0]!)) edits.set(element, [count + 1]);
+      } else {
+        const href = element.getAttribute('href')!;
+        const from = href === ourHref ? pageHref! : href;
+        // The element resolves its href itself (each URL getter parses it: applyRules reads as few as it can).
+        const next = applyRules(from, click, config, element as HTMLAnchorElement);
+        if (next !== href) {
+          edits.set(element, [count + 1, from, next]);
+          element.setAttribute('href', next);
+        }
       }
-    } catch {}
+    } catch {
+      // A hostile page (a form whose `elements` is an input named so, odd getters) costs that element, never the page.
+    }
   };
-  // A node and its subtree: the document once, then each added node, so the work follows the change.
-  const scan = (root: Node): void => {
-    apply(root);
-    (root as Element).querySelectorAll?.(ALL).forEach(apply);
+  // A node and its subtree. Text and comment nodes have neither method: skipped, without an exception.
+  const scan = (root: Node, click: ClickData): void => {
+    if ((root as Element).matches?.(scanned)) decorate(root as Element, click, true);
+    (root as ParentNode).querySelectorAll?.(scanned).forEach((element) => {
+      decorate(element, click, true);
+    });
   };
-  const mo = new MutationObserver((records) => {
-    for (const r of records) {
-      // An href change, or the parent of added nodes (a marked form gets its inputs back if they were removed).
-      apply(r.target);
-      r.addedNodes.forEach(scan);
+  // The decoratable element at or above a node (a changed href, the parent of added nodes, what was clicked).
+  const decorateAt = (node: unknown, click: ClickData, bounded: boolean): void => {
+    const element = (node as Element | null)?.closest?.(TARGETS);
+    if (element) decorate(element, click, bounded);
+  };
+
+  const observer = new MutationObserver((records) => {
+    const click = currentClick();
+    if (click) {
+      for (const record of records) {
+        // A changed href, or the parent of added nodes (a marked form gets back an input that was removed).
+        decorateAt(record.target, click, true);
+        record.addedNodes.forEach((node) => {
+          scan(node, click);
+        });
+      }
     }
     // Our own edits queued records just now; every rule is idempotent, so they are dropped unread.
-    mo.takeRecords();
+    observer.takeRecords();
   });
-  const handler = (e: Event): void => {
-    if (on) apply(e.composedPath()[0]);
+  const onUse = (event: Event): void => {
+    const click = currentClick();
+    if (carrying && click) decorateAt(event.composedPath()[0], click, false);
   };
-  scan(document);
-  mo.observe(document, { childList: true, subtree: true, attributeFilter: ['href'] });
-  for (const t of ['click', 'auxclick', 'submit']) document.addEventListener(t, handler, true);
-  return () => {
-    on = 0;
-    mo.disconnect();
+  const rescan = (): void => {
+    const click = currentClick();
+    if (click) scan(document, click);
+  };
+  rescan();
+  observer.observe(document, { childList: true, subtree: true, attributeFilter: ['href'] });
+  for (const type of ['click', 'auxclick', 'submit']) document.addEventListener(type, onUse, true);
+  return {
+    rescan,
+    stop: () => {
+      carrying = false;
+      observer.disconnect();
+    },
   };
 };

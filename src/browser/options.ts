@@ -1,15 +1,20 @@
-import type { ClickData } from '../core/click';
-import type { Log } from './log';
+// The public types of the browser API: what init() accepts and what it returns.
 
-/** Options for init(); every one has a `data-*` twin on the script tag (see README). */
+/**
+ * Options for init(); each has a `data-*` twin on the script tag (`idParams` ↔ `data-id-params`, see README).
+ * A value of the wrong kind (`days: -5`, `idParams: 'click_id'`, `placeholder: ''`) falls back to the default,
+ * and `debug` says so.
+ */
 export interface Options {
-  /** URL params that carry the click id, first match wins. Default `['click_id']`. */
+  /** URL params that may carry the click id, in order: the first present and valid one wins. Default `['click_id']`. */
+  idParams?: string[];
+  /** @deprecated Renamed `idParams` (same meaning); used only when `idParams` is absent. */
   params?: string[];
-  /** Other entry params to remember beside the click id. Default `[]`. */
+  /** Other entry params to keep beside the click id. Names starting with `ct_` are reserved. Default `[]`. */
   keep?: string[];
-  /** Cookie and localStorage key. Default `'click_id'`. */
+  /** Name of the id cookie, of its `<cookie>_data` companion and of the localStorage mirror. Default `'click_id'`. */
   cookie?: string;
-  /** Lifetime in days. Default 365. */
+  /** Lifetime in days, above 0 and at most 3650. Default 365. */
   days?: number;
   /** `'auto'`: the widest domain the browser accepts; a string: that domain; `false`: host only. Default `'auto'`. */
   domain?: 'auto' | string | false;
@@ -21,31 +26,15 @@ export interface Options {
   placeholder?: string | false;
   /** Other sites of yours whose links (and their subdomains') get the click id param. Default `[]`. */
   linkDomains?: string[];
-  /** `false`: keep everything in memory until grantConsent(). Default `true`. */
+  /** Only `true` stores; anything else holds the click in memory until grantConsent(). Default `true`. */
   consent?: boolean;
   /** Remove the captured params from the address bar after capture. Default `false`. */
   clean?: boolean;
-  /** Log what was captured, stored, refused and decorated. Default `false`. */
+  /**
+   * Log what was captured, stored, refused and decorated. Default `false`. The script tag's own build has no
+   * logging; load `clicktrail.debug.js` instead (the same script with it, on by default).
+   */
   debug?: boolean;
-}
-
-/**
- * What the link rules need to know, built once by init() and shared (init updates `_d` as the click changes).
- * Internal: the `_` names are shortened by the IIFE's minifier.
- */
-export interface LinkContext {
-  /** The current click (its id and kept params), or undefined: then nothing is decorated. */
-  _d?: ClickData | undefined;
-  /** The param name cross-domain links carry (the first entry of `params`). */
-  _p: string;
-  /** Stripe hosts to decorate (`buy.stripe.com` plus custom ones), or empty when `stripe: false`. */
-  _h: string[];
-  /** The placeholder token; empty or false turns placeholders off. */
-  _t: string | false;
-  /** Hosts (and their subdomains) that get the click id param. */
-  _l: string[];
-  /** The debug logger. */
-  _log: Log;
 }
 
 /** The object init() returns and the script tag exposes as `window.clicktrail`. */
@@ -53,6 +42,8 @@ export interface ClickTrail {
   /** The click id, or undefined when none was captured (or it expired). */
   clickId(): string | undefined;
   /** The kept entry params, e.g. `{ affid: '101' }`. */
+  kept(): Record<string, string>;
+  /** @deprecated Renamed `kept()` (same result). */
   params(): Record<string, string>;
   /** The url with the click id applied by the same rules as links. */
   decorate(url: string): string;
@@ -60,6 +51,6 @@ export interface ClickTrail {
   grantConsent(): void;
   /** Removes every trace: cookies on the domain they were written to, and the mirror. */
   clear(): void;
-  /** Disconnects the observer and the click handler. */
+  /** Disconnects the observer and the click handler, and stops watching the address bar. */
   stop(): void;
 }

@@ -10,13 +10,14 @@ import { useEffect, useSyncExternalStore } from 'react';
 import type {} from './global'; // window.clicktrail and the clicktrail:ready event
 import { init } from './index';
 import type { ClickTrail, Options } from './options';
+import { isClickTrail } from './script-tag';
 
 /** What useClickTrail() returns. */
 export interface ClickTrailState {
   /** The click id; `undefined` on the server, while hydrating, until clicktrail has started, and when there is none. */
   clickId: string | undefined;
   /** The kept entry params, e.g. `{ affid: '101' }`; `{}` until then. */
-  params: Readonly<Record<string, string>>;
+  kept: Readonly<Record<string, string>>;
   /**
    * The page's ClickTrail (`decorate`, `grantConsent`, `clear`, `stop`) once it has started in the browser, else
    * `undefined`. Its `grantConsent()` and `clear()` re-render the components that use this hook.
@@ -24,7 +25,7 @@ export interface ClickTrailState {
   clicktrail: ClickTrail | undefined;
 }
 
-const EMPTY: ClickTrailState = { clickId: undefined, params: {}, clicktrail: undefined };
+const EMPTY: ClickTrailState = { clickId: undefined, kept: {}, clicktrail: undefined };
 
 let page: ClickTrail | undefined;
 let snapshot = EMPTY;
@@ -49,13 +50,14 @@ const watch = (ct: ClickTrail): ClickTrail => ({
 /** The page's ClickTrail: the script tag's when it has run, else init(options), once. */
 const start = (options: Options): void => {
   if (page) return;
-  page = watch(window.clicktrail ?? init(options));
+  // An element named `clicktrail` (DOM clobbering) is not the script tag's object.
+  page = watch(isClickTrail(window.clicktrail) ? window.clicktrail : init(options));
   changed();
 };
 
 /** A script tag that finishes loading after React has mounted is adopted when it announces itself. */
 const adoptScriptTag = () => {
-  if (page || !window.clicktrail) return;
+  if (page || !isClickTrail(window.clicktrail)) return;
   page = watch(window.clicktrail);
   changed();
 };
@@ -70,7 +72,7 @@ const subscribe = (listener: () => void) => {
   };
 };
 
-const sameParams = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => {
+const sameKept = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 };
@@ -79,9 +81,9 @@ const sameParams = (a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 const getSnapshot = (): ClickTrailState => {
   if (!page) return EMPTY;
   const clickId = page.clickId();
-  const params = page.params();
-  if (page !== snapshot.clicktrail || clickId !== snapshot.clickId || !sameParams(params, snapshot.params))
-    snapshot = { clickId, params, clicktrail: page };
+  const kept = page.kept();
+  if (page !== snapshot.clicktrail || clickId !== snapshot.clickId || !sameKept(kept, snapshot.kept))
+    snapshot = { clickId, kept, clicktrail: page };
   return snapshot;
 };
 

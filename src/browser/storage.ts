@@ -1,88 +1,120 @@
 import Cookies from 'js-cookie';
-import { type ClickData, liveClick } from '../core/click';
+import { type ClickData, expiryFor, liveClick } from '../core/click';
 import { dataCookieName, formatData, parseData } from '../core/data-cookie';
 import { attempt } from './attempt';
 import { widestDomain } from './domain';
-import type { Log } from './log';
+import { log } from './log';
 
-/** Now, in epoch seconds. */
-export const now = (): number => Math.floor(Date.now() / 1e3);
-
-/** The store behind init(): two cookies (id, data) and a localStorage mirror under the cookie's name. */
+/** The store behind init(): two cookies (the id, and `<cookie>_data`) and a localStorage mirror under `cookie`. */
 export interface Store {
-  /** Reads stored data; with `repair`, rewrites a missing or stale half from the other and removes expired traces. */
-  _load(repair: boolean): ClickData | undefined;
-  /** Writes both cookies and the mirror. */
-  _save(d: ClickData): void;
-  /** Removes both cookies (on the written domain and host-only) and the mirror. */
-  _clear(): void;
+  /**
+   * The stored click, read from one look at document.cookie, and from the mirror only when the cookies hold none
+   * and `readMirror` (a new click about to replace it makes the mirror's copy moot; reading it would load the
+   * page's whole storage area on the main thread). With `repair`, a copy that is missing or stale is rewritten
+   * from the other, and expired traces are removed.
+   */
+  load(repair: boolean, readMirror?: boolean): ClickData | undefined;
+  /** Writes both cookies now, and the mirror once the page is idle. */
+  save(click: ClickData): void;
+  /** Removes both cookies (on the domain they were written to, and host-only) and the mirror. */
+  clear(): void;
 }
 
 /**
- * A store for one cookie name. `exp` is the expiry given to an id cookie found without its data cookie (a server
- * wrote it alone); `domain` as in Options (`'auto'`/undefined probes once, false is host-only).
- *
- * The data cookie is core/data-cookie's query string (formatData / parseData, as on the server).
+ * A store for one cookie name. `domain` as in Options (`'auto'` probes once, when a cookie is first written;
+ * false is host-only). `days` is the lifetime given to an id cookie found without its data cookie (another
+ * writer set it alone).
  */
-export const store = (name: string, exp: number, domain: string | false | undefined, log: Log): Store => {
-  const dn = dataCookieName(name);
-  let where: string | undefined;
-  const at = () =>
-    (where ??=
-      domain === false ? '' : domain && domain !== 'auto' ? domain : widestDomain(location.hostname));
-  // Both cookies on one domain; undefined is host-only.
-  const rm = (domain?: string) => {
-    for (const n of [name, dn]) Cookies.remove(n, { domain });
+export const createStore = (cookie: string, domain: string | false, days: number): Store => {
+  const dataCookie = dataCookieName(cookie);
+  let cookieDomain: string | undefined;
+  const writeDomain = (): string =>
+    (cookieDomain ??= domain === false ? '' : domain !== 'auto' ? domain : widestDomain(location.hostname));
+  // Whether load saw a cookie of one of our names: it may be a host-only twin that would shadow ours.
+  let twinSeen = true;
+  // What the mirror is to hold once the page is idle; set while a write waits (cleared by clear()).
+  let mirrorTarget: ClickData | undefined;
+
+  // The mirror is written when the page is idle (where there is no idle callback, on the next task): it is the
+  // backup for lost cookies, and nothing on the page waits for it.
+  const writeMirrorLater = (click: ClickData): void => {
+    if (!mirrorTarget)
+      (window.requestIdleCallback || setTimeout)(() => {
+        attempt(() => mirrorTarget && localStorage.setItem(cookie, JSON.stringify(mirrorTarget)));
+        mirrorTarget = undefined;
+      });
+    mirrorTarget = click;
   };
-  const save = (d: ClickData) => {
+  const removeCookies = (on?: string): void => {
+    for (const name of [cookie, dataCookie]) Cookies.remove(name, { domain: on });
+  };
+  const writeCookies = (click: ClickData): void =>
     attempt(() => {
       // A host-only cookie of the same name (domain: false before, an old vendor snippet) is sent and read before
-      // ours, so it would shadow every new click: remove it first.
-      rm();
-      const a: Cookies.CookieAttributes = {
-        domain: at(),
-        expires: new Date(d.exp * 1e3),
+      // ours, so it would shadow every new click: remove it first, when load saw a cookie of that name at all.
+      if (twinSeen) removeCookies();
+      twinSeen = false;
+      const attributes: Cookies.CookieAttributes = {
+        domain: writeDomain(),
+        expires: new Date(click.exp * 1e3),
         sameSite: 'Lax',
         secure: location.protocol === 'https:',
       };
-      Cookies.set(name, d.id, a);
-      Cookies.set(dn, formatData(d), a);
-      log(Cookies.get(name) === d.id ? 'stored' : 'blocked', a.domain);
+      Cookies.set(cookie, click.id, attributes);
+      Cookies.set(dataCookie, formatData(click), attributes);
+      // The read-back is for the debug line alone: without logging (and in the script tag's build) it never runs.
+      if (log) log(Cookies.get(cookie) === click.id ? 'stored' : 'blocked', attributes.domain);
     });
-    attempt(() => localStorage.setItem(name, JSON.stringify(d)));
-  };
-  const clear = () => {
+  const clear = (): void => {
+    mirrorTarget = undefined;
     attempt(() => {
-      rm(at());
-      rm();
+      removeCookies(writeDomain());
+      removeCookies();
     });
-    attempt(() => localStorage.removeItem(name));
+    attempt(() => localStorage.removeItem(cookie));
   };
+
   return {
-    _load: (repair) => {
-      const c = attempt(() => {
-        const data = parseData(Cookies.get(dn) || '');
-        return { ...data, id: Cookies.get(name)!, exp: data.exp || exp };
-      });
-      // 0.1.0 mirrors named the kept params `params`.
-      const m = attempt(() => {
-        const d = JSON.parse(localStorage.getItem(name)!);
-        return d && { ...d, kept: d.kept || d.params };
+    load: (repair, readMirror = true) => {
+      const now = Date.now();
+      const jar = attempt(() => Cookies.get()) || {};
+      const id = jar[cookie];
+      const data = jar[dataCookie];
+      twinSeen = id !== undefined || data !== undefined;
+      const stored = parseData(data || '');
+      const fromCookies = liveClick(
+        id === undefined ? undefined : { ...stored, id, exp: stored.exp || expiryFor(now, days) },
+        now,
+      );
+      // 1. The cookies hold a live click: it wins (the cookies are shared by every subdomain, the mirror is per
+      //    origin), and the mirror is written from it when the page is idle.
+      if (fromCookies || !readMirror) {
+        if (repair && fromCookies) writeMirrorLater(fromCookies);
+        return fromCookies;
+      }
+      const mirror = attempt(() => {
+        const saved = JSON.parse(localStorage.getItem(cookie)!);
+        // 0.1.0 mirrors named the kept params `params`.
+        return saved && { ...saved, kept: saved.kept || saved.params };
       }) as ClickData | undefined;
-      const t = Date.now();
-      const cookie = liveClick(c, t);
-      const mirror = liveClick(m, t);
-      const data = cookie || mirror;
-      if (repair && (data ? !cookie || mirror?.id !== data.id : c?.id || m)) {
-        if (data) save(data);
-        else {
-          log('expired');
+      const fromMirror = liveClick(mirror, now);
+      if (repair) {
+        // 2. Only the mirror does (the cookies were deleted: Safari's 7-day cap on cookies set by script, a user
+        //    clearing them): the cookies are written again from it, with its remaining lifetime.
+        if (fromMirror) writeCookies(fromMirror);
+        // 3. Neither does, but expired or invalid traces are left: they are removed.
+        else if (id || data || mirror) {
+          log?.('expired');
           clear();
         }
+        // 4. Nothing at all: nothing to do.
       }
-      return data;
+      return fromMirror;
     },
-    _save: save,
-    _clear: clear,
+    save: (click) => {
+      writeCookies(click);
+      writeMirrorLater(click);
+    },
+    clear,
   };
 };

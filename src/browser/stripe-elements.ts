@@ -1,15 +1,25 @@
-import { stripeRef } from './links';
-import type { LinkContext } from './options';
+import type { ClickData } from '../core/click';
+import type { Config } from './config';
+import { stripeReference } from './links';
 
 /**
  * Gives a `<stripe-buy-button>` or `<stripe-pricing-table>` the click id. Stripe's element reads the attribute
  * when it connects and builds its iframe, so one that already connected (its tag is defined) is replaced by a
- * clone that connects again with the id. A non-empty id already there is kept, which also makes this run once.
+ * clone that connects again with the id; the clone is returned, so its contents can be decorated too. A non-empty
+ * id already there is kept, which also makes this run once.
  */
-export const decorateStripeElement = (el: Element, id: string, c: LinkContext): void => {
-  let r: string | undefined;
-  if (!el.getAttribute('client-reference-id') && c._h[0] && (r = stripeRef(id, c))) {
-    el.setAttribute('client-reference-id', r);
-    if (el.isConnected && customElements.get(el.localName)) el.replaceWith(el.cloneNode(true));
+export const decorateStripeElement = (
+  element: Element,
+  click: ClickData,
+  config: Config,
+): Element | undefined => {
+  const reference =
+    !element.getAttribute('client-reference-id') && config.stripe.length > 0 && stripeReference(click.id);
+  if (!reference) return;
+  element.setAttribute('client-reference-id', reference);
+  if (element.isConnected && customElements.get(element.localName)) {
+    const clone = element.cloneNode(true) as Element;
+    element.replaceWith(clone);
+    return clone;
   }
 };

@@ -3,7 +3,7 @@ import { getDomain } from 'tldts';
 import { type Attribution, attribute } from '../core/attribution';
 import { captureClick } from '../core/capture';
 import { type ClickData, expiryFor, liveClick } from '../core/click';
-import { dataCookieName, formatData, parseData } from '../core/data-cookie';
+import { dataCookieName, fitData, formatData, parseData } from '../core/data-cookie';
 import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS } from '../core/defaults';
 import { ClickTrailError } from './errors';
 
@@ -124,5 +124,7 @@ export const clickIdCookie = (requestUrl: string | URL, options: CookieOptions =
   ].join('; ');
   const write = (cookie: string, value: string) =>
     `${cookie}=${Cookies.converter.write(value, cookie)}; ${attributes}`;
-  return [write(name, click.id), write(dataCookieName(name), formatData(click))];
+  // The browser refuses a cookie over 4,096 bytes (and with it every kept param): keep the params that fit, in order.
+  const data = dataCookieName(name);
+  return [write(name, click.id), write(data, formatData(fitData(click, data)))];
 };

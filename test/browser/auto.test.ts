@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { optionsFromDataset } from '../../src/browser/dataset';
 import type { ClickTrail } from '../../src/browser/options';
 import { installJar, type Jar, setUrl } from './jar';
 
@@ -12,78 +11,6 @@ const tag = (attrs: Record<string, string>, src = 'https://cdn.example/clicktrai
   document.head.innerHTML = `<script async src="${src}"${at.join('')}></script>`;
   return document.head.firstElementChild as HTMLScriptElement;
 };
-// The attribute names map to dataset keys as browsers do (data-link-domains → linkDomains). A plain object
-// stands in for the DOMStringMap: happy-dom's does not enumerate empty values (a bare data-clean), browsers do.
-const dataset = (attrs: Record<string, string>) =>
-  optionsFromDataset(
-    Object.fromEntries(
-      Object.entries(attrs).map(([k, v]) => [k.slice(5).replace(/-([a-z])/g, (_, c) => c.toUpperCase()), v]),
-    ),
-  );
-
-describe('optionsFromDataset (the data-* table)', () => {
-  it('reads every documented attribute', () => {
-    expect(
-      dataset({
-        'data-params': 'click_id, affS1',
-        'data-keep': 'affid,campaign',
-        'data-cookie': 'tn_click_id',
-        'data-days': '90',
-        'data-domain': 'example.com',
-        'data-attribution': 'first',
-        'data-stripe': 'pay.example.com',
-        'data-placeholder': '{cid}',
-        'data-link-domains': 'other.com,third.org',
-        'data-consent': 'pending',
-        'data-clean': '',
-        'data-debug': '',
-      }),
-    ).toEqual({
-      params: ['click_id', 'affS1'],
-      keep: ['affid', 'campaign'],
-      cookie: 'tn_click_id',
-      days: '90',
-      domain: 'example.com',
-      attribution: 'first',
-      stripe: { hosts: ['pay.example.com'] },
-      placeholder: '{cid}',
-      linkDomains: ['other.com', 'third.org'],
-      consent: false,
-      clean: true,
-      debug: true,
-    });
-  });
-
-  it('turns options off with "false"', () => {
-    expect(
-      dataset({
-        'data-domain': 'false',
-        'data-stripe': 'false',
-        'data-placeholder': 'false',
-        'data-clean': 'false',
-        'data-debug': 'false',
-        'data-consent': 'false',
-      }),
-    ).toEqual({
-      domain: false,
-      stripe: false,
-      placeholder: false,
-      clean: false,
-      debug: false,
-      consent: false,
-    });
-  });
-
-  it('leaves absent and empty attributes to the defaults', () => {
-    expect(dataset({})).toEqual({});
-    const o = dataset({ 'data-cookie': '', 'data-params': '', 'data-domain': 'auto', 'data-stripe': '' });
-    expect(o.cookie).toBeUndefined();
-    expect(o.params).toEqual([]);
-    expect(o.domain).toBe('auto');
-    expect(o.stripe).toEqual({ hosts: [] });
-  });
-});
-
 describe('the script-tag entry', () => {
   let jar: Jar;
   beforeEach(() => {
@@ -101,7 +28,7 @@ describe('the script-tag entry', () => {
   });
 
   it('configures itself from its own tag, exposes window.clicktrail and fires clicktrail:ready', async () => {
-    const s = tag({ 'data-params': 'tn', 'data-cookie': 'tn_cid', 'data-domain': 'false' });
+    const s = tag({ 'data-id-params': 'tn', 'data-cookie': 'tn_cid', 'data-domain': 'false' });
     Object.defineProperty(document, 'currentScript', { configurable: true, value: s });
     const ready = vi.fn();
     addEventListener('clicktrail:ready', (e) => ready((e as CustomEvent<ClickTrail>).detail), { once: true });
@@ -121,6 +48,30 @@ describe('the script-tag entry', () => {
     setUrl('https://shop.example.co.uk/?click_id=def');
     await import('../../src/browser/auto');
     expect(window.clicktrail?.clickId()).toBe('def');
+  });
+
+  it('with two tags, the first in the page configures it, whichever runs (issue 11, defect 10)', async () => {
+    setUrl('https://shop.example.co.uk/?click_id=abc');
+    document.head.innerHTML = `
+      <script async src="https://cdn.example/clicktrail.min.js" data-cookie="first_tag"></script>
+      <script async src="/js/clicktrail.min.js" data-cookie="second_tag"></script>`;
+    // The second tag's copy runs first (it loaded first): it still takes the first tag's configuration.
+    Object.defineProperty(document, 'currentScript', { configurable: true, value: document.scripts[1] });
+    await import('../../src/browser/auto');
+    expect(jar.cookies().map((c) => c.name)).toEqual(['first_tag', 'first_tag_data']);
+  });
+
+  it('runs even when the page has an element named clicktrail (DOM clobbering, issue 11, defect 1)', async () => {
+    const clobber = document.createElement('div');
+    clobber.id = 'clicktrail';
+    document.body.append(clobber);
+    // What browsers expose for `<div id="clicktrail">` (happy-dom does not do named access by itself).
+    (window as unknown as Record<string, unknown>).clicktrail = clobber;
+    setUrl('https://shop.example.co.uk/?click_id=abc');
+    await import('../../src/browser/auto');
+    expect(window.clicktrail).not.toBe(clobber);
+    expect(window.clicktrail?.clickId()).toBe('abc');
+    clobber.remove();
   });
 
   it('runs once when the tag is included twice', async () => {

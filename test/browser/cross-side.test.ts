@@ -1,11 +1,12 @@
 // One model of a click on both sides: what the browser writes, the server reads, and the other way round.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { store } from '../../src/browser/storage';
+import { createStore } from '../../src/browser/storage';
 import type { ClickData } from '../../src/core/click';
 import { clickIdCookie, readClickData } from '../../src/server/cookie';
 import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
-const quiet = () => {};
+// A store as init() makes one for `cookie: 'tn_click_id'` (the lifetime only matters for an id without data).
+const store = () => createStore('tn_click_id', 'auto', 365);
 let jar: Jar;
 const exp = Math.floor(Date.now() / 1000) + 3600;
 const click: ClickData = {
@@ -26,7 +27,7 @@ afterEach(() => jar.restore());
 
 describe('browser and server share one click model', () => {
   it('the server reads what the browser stored', () => {
-    store('tn_click_id', exp, 'auto', quiet)._save(click);
+    store().save(click);
     expect(readClickData(header(), 'tn_click_id')).toMatchObject(click);
   });
 
@@ -41,11 +42,11 @@ describe('browser and server share one click model', () => {
     });
     for (const c of setCookies) rawCookie(c);
     const server = jar.cookies().map((c) => [c.name, c.value]);
-    expect(store('tn_click_id', 0, 'auto', quiet)._load(false)).toEqual(click);
+    expect(store().load(false)).toEqual(click);
 
     // The browser's own writes of the same click produce the same name=value pairs.
     jar.wipe();
-    store('tn_click_id', 0, 'auto', quiet)._save(click);
+    store().save(click);
     expect(jar.cookies().map((c) => [c.name, c.value])).toEqual(server);
   });
 });

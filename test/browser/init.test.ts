@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ClickTrail, init } from '../../src/browser/index';
-import { now } from '../../src/browser/storage';
 import { encode } from '../../src/core/encode';
 import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
@@ -17,8 +16,14 @@ const visit = (url: string, o: Parameters<typeof init>[0] = {}) => {
   return start(o);
 };
 const cookie = (name: string) => jar.cookies().find((c) => c.name === name);
+const now = () => Math.floor(Date.now() / 1000);
+// The localStorage mirror is written when the page is idle (here: on the next task). Timers are faked, so a test
+// says when that time has come.
+const idle = () => vi.runOnlyPendingTimers();
+const mirror = (key = 'click_id') => JSON.parse(localStorage.getItem(key) as string);
 
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout'] });
   setUrl('https://shop.example.co.uk/');
   jar = installJar('shop.example.co.uk');
   localStorage.clear();
@@ -26,6 +31,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   for (const ct of started.splice(0)) ct.stop();
+  vi.runOnlyPendingTimers();
   jar.restore();
   vi.restoreAllMocks();
   vi.useRealTimers();
@@ -34,11 +40,11 @@ afterEach(() => {
 describe('init', () => {
   it('captures the click id and kept params and stores them', () => {
     const ct = visit('https://shop.example.co.uk/p?affS1=abc&affid=101', {
-      params: ['click_id', 'affS1'],
+      idParams: ['click_id', 'affS1'],
       keep: ['affid'],
     });
     expect(ct.clickId()).toBe('abc');
-    expect(ct.params()).toEqual({ affid: '101' });
+    expect(ct.kept()).toEqual({ affid: '101' });
     expect(cookie('click_id')?.domain).toBe('example.co.uk');
     expect(decodeURIComponent(cookie('click_id_data')!.value)).toMatch(/^ct_src=affS1&ct_exp=\d+&affid=101$/);
   });
@@ -51,7 +57,7 @@ describe('init', () => {
   it('uses the default options with no argument and never throws on junk options', () => {
     setUrl('https://shop.example.co.uk/?click_id=abc');
     expect(start().clickId()).toBe('abc');
-    const junk = { params: [], days: Number.NaN, cookie: '', stripe: null, linkDomains: null } as never;
+    const junk = { idParams: [], days: Number.NaN, cookie: '', stripe: null, linkDomains: null } as never;
     expect(start(junk).clickId()).toBe('abc');
   });
 
@@ -67,11 +73,11 @@ describe('init', () => {
   it('a new click brings only its own kept params; the same click again keeps the old ones', () => {
     const o = { keep: ['affid', 'sub'] };
     visit('https://shop.example.co.uk/?click_id=one&affid=1&sub=s', o);
-    expect(visit('https://shop.example.co.uk/?click_id=one&affid=2', o).params()).toEqual({
+    expect(visit('https://shop.example.co.uk/?click_id=one&affid=2', o).kept()).toEqual({
       affid: '2',
       sub: 's',
     });
-    expect(visit('https://shop.example.co.uk/?click_id=two&affid=3', o).params()).toEqual({ affid: '3' });
+    expect(visit('https://shop.example.co.uk/?click_id=two&affid=3', o).kept()).toEqual({ affid: '3' });
   });
 
   it('a stale host-only cookie of the same name (an old snippet, domain: false) never shadows a new click', () => {
@@ -93,8 +99,9 @@ describe('init', () => {
   });
 
   it('forgets data once it expires', () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
     visit('https://shop.example.co.uk/?click_id=abc', { days: 2 });
+    idle();
     vi.setSystemTime(Date.now() + 3 * 86400e3);
     expect(visit('https://shop.example.co.uk/').clickId()).toBeUndefined();
     expect(localStorage.getItem('click_id')).toBeNull();
@@ -111,7 +118,90 @@ describe('init', () => {
     visit('https://shop.example.co.uk/?click_id=abc', { cookie: 'tn_click_id', domain: false });
     expect(cookie('tn_click_id')).toMatchObject({ value: 'abc', domain: '' });
     expect(cookie('tn_click_id_data')).toBeDefined();
-    expect(JSON.parse(localStorage.getItem('tn_click_id')!).id).toBe('abc');
+    idle();
+    expect(mirror('tn_click_id').id).toBe('abc');
+  });
+});
+
+describe('the public API', () => {
+  it('kept() returns the kept params; params() is its deprecated alias; `params` the old name of `idParams`', () => {
+    const ct = visit('https://shop.example.co.uk/?sub=abc&affid=7', { params: ['sub'], keep: ['affid'] });
+    expect(ct.clickId()).toBe('abc');
+    expect(ct.kept()).toEqual({ affid: '7' });
+    expect(ct.params()).toEqual(ct.kept());
+    // Copies: changing what they return changes nothing inside.
+    ct.kept().affid = 'x';
+    expect(ct.kept()).toEqual({ affid: '7' });
+  });
+});
+
+describe('junk options (issue 11, defect 5)', () => {
+  it('never throw and fall back to the defaults: init(null), a string list, days -5 and 1e309, placeholder ""', () => {
+    expect(() => start(null)).not.toThrow();
+    expect(() => start('x' as never)).not.toThrow();
+    // A list given as text is read as the attribute would be: one name, never one letter per name.
+    expect(
+      visit('https://shop.example.co.uk/?c=letter&click_id=abc', { params: 'click_id' as never }).clickId(),
+    ).toBe('abc');
+    for (const days of [-5, Number('1e309'), 4000]) {
+      jar.wipe();
+      visit('https://shop.example.co.uk/?click_id=abc', { days });
+      const expires = Date.parse(cookie('click_id')!.attrs.expires as string) / 1000;
+      expect(Math.abs(expires - (now() + 365 * 86400)), String(days)).toBeLessThanOrEqual(1);
+    }
+    const ct = visit('https://shop.example.co.uk/?click_id=abc', { placeholder: '' });
+    expect(ct.decorate('https://t.example/?s=--CLICK-ID--')).toBe('https://t.example/?s=abc');
+  });
+});
+
+describe('reserved names (issue 11, defect 4)', () => {
+  it('keep cannot let the landing URL set the stored expiry or source', () => {
+    const exp = now() + 10 * 86400;
+    visit(`https://shop.example.co.uk/?click_id=abc&ct_exp=9999999999&ct_src=evil&affid=1`, {
+      keep: ['ct_exp', 'ct_src', 'affid'],
+      days: 10,
+    });
+    const data = new URLSearchParams(decodeURIComponent(cookie('click_id_data')!.value));
+    expect([...data.keys()]).toEqual(['ct_src', 'ct_exp', 'affid']);
+    expect(data.get('ct_src')).toBe('click_id');
+    expect(Math.abs(Number(data.get('ct_exp')) - exp)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the 4 KB cookie limit (issue 11, defect 3)', () => {
+  const keep = Array.from({ length: 40 }, (_, i) => `p${i}`);
+  const query = keep.map((k) => `${k}=${'é'.repeat(40)}`).join('&');
+
+  it('keeps the params that fit, in order, drops the rest with a debug line, and holds what it stored', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const ct = visit(`https://shop.example.co.uk/?click_id=abc&${query}&small=1`, {
+      keep: [...keep, 'small'],
+      debug: true,
+    });
+    const data = cookie('click_id_data')!;
+    expect(`click_id_data=${data.value}`.length).toBeLessThanOrEqual(4096);
+    const stored = Object.keys(Object.fromEntries(new URLSearchParams(decodeURIComponent(data.value))));
+    const fit = stored.filter((k) => k !== 'ct_src' && k !== 'ct_exp');
+    // The first ones, in order; then a later, shorter one that still fits.
+    expect(fit.length).toBeGreaterThan(5);
+    expect(fit.slice(0, -1)).toEqual(keep.slice(0, fit.length - 1));
+    expect(fit.at(-1)).toBe('small');
+    expect(Object.keys(ct.kept())).toEqual(fit);
+    const dropped = log.mock.calls.filter((c) => c[1] === 'dropped').map((c) => c[2]);
+    expect(dropped).toEqual(keep.slice(fit.length - 1));
+    // The next page reads exactly that back.
+    expect(visit('https://shop.example.co.uk/', { keep }).kept()).toEqual(ct.kept());
+  });
+});
+
+describe('debug with a console that throws (issue 11, defect 6)', () => {
+  it('costs the log line, never the click id', () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {
+      throw new Error('console is locked down');
+    });
+    const ct = visit('https://shop.example.co.uk/?click_id=abc', { debug: true });
+    expect(ct.clickId()).toBe('abc');
+    expect(cookie('click_id')?.value).toBe('abc');
   });
 });
 
@@ -119,12 +209,14 @@ describe('consent', () => {
   it('keeps everything in memory until grantConsent()', () => {
     const ct = visit('https://shop.example.co.uk/?click_id=abc&affid=7', { consent: false, keep: ['affid'] });
     expect(ct.clickId()).toBe('abc');
-    expect(ct.params()).toEqual({ affid: '7' });
+    expect(ct.kept()).toEqual({ affid: '7' });
+    idle();
     expect(jar.writes).toEqual([]);
     expect(localStorage.length).toBe(0);
     ct.grantConsent();
     expect(cookie('click_id')?.value).toBe('abc');
-    expect(JSON.parse(localStorage.getItem('click_id')!).kept).toEqual({ affid: '7' });
+    idle();
+    expect(mirror().kept).toEqual({ affid: '7' });
   });
 
   it('decorates with the id held in memory before consent', () => {
@@ -165,7 +257,7 @@ describe('clean URLs', () => {
 describe('link context', () => {
   it('hands the carry rules the first param name, Stripe hosts and placeholder', () => {
     const ct = visit('https://shop.example.co.uk/?sub1=abc', {
-      params: ['sub1', 'click_id'],
+      idParams: ['sub1', 'click_id'],
       linkDomains: ['other.com'],
       stripe: { hosts: ['pay.example.com'] },
     });
@@ -270,7 +362,7 @@ describe('hostile values (properties)', () => {
         expect(cookie('click_id')?.value).toBe(
           encodeURIComponent(id).replace(/%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])/g, decodeURIComponent),
         );
-        expect(visit('https://shop.example.co.uk/', { keep: ['k'] }).params()).toEqual(ct.params());
+        expect(visit('https://shop.example.co.uk/', { keep: ['k'] }).kept()).toEqual(ct.kept());
       }),
       { numRuns: 200 },
     );
@@ -282,7 +374,7 @@ describe('hostile values (properties)', () => {
         const url = `https://shop.example.co.uk/p?${q.replace(/#/g, '')}#${h}`;
         let ct: ClickTrail | undefined;
         expect(() => {
-          ct = visit(url, { params: ['click_id', 'affS1'], keep: ['a'], clean: true });
+          ct = visit(url, { idParams: ['click_id', 'affS1'], keep: ['a'], clean: true });
         }).not.toThrow();
         const id = ct!.clickId();
         expect(id === undefined || (id.length > 0 && id.length <= 256 && !/\s/.test(id))).toBe(true);

@@ -11,6 +11,11 @@ export interface Cookie {
 export interface Jar {
   /** Every string assigned to document.cookie, in order. */
   writes: string[];
+  /**
+   * Reads of document.cookie that would wait on the browser in Chromium: the first, and each after a write. (The
+   * renderer caches the cookie string until a write invalidates it; a read from that cache costs nothing.)
+   */
+  roundTrips: number;
   /** The cookies the page can currently read. */
   cookies: () => Cookie[];
   /** Simulates the user (or ITP) deleting every cookie. */
@@ -25,15 +30,32 @@ export const installJar = (host: string, opts: { blocked?: boolean; suffixes?: s
   const suffixes = opts.suffixes ?? SUFFIXES;
   let jar: Cookie[] = [];
   const writes: string[] = [];
+  let cached = false;
   const deny = () => {
     throw new DOMException('The operation is insecure.', 'SecurityError');
   };
+  const result: Jar = {
+    writes,
+    roundTrips: 0,
+    cookies: () => jar,
+    wipe: () => {
+      jar = [];
+    },
+    restore: () => {
+      delete (document as unknown as Record<string, unknown>).cookie;
+    },
+  };
   Object.defineProperty(document, 'cookie', {
     configurable: true,
-    get: () => (opts.blocked ? deny() : jar.map((c) => `${c.name}=${c.value}`).join('; ')),
+    get: () => {
+      if (!cached) result.roundTrips++;
+      cached = true;
+      return opts.blocked ? deny() : jar.map((c) => `${c.name}=${c.value}`).join('; ');
+    },
     set: (s: string) => {
       if (opts.blocked) deny();
       writes.push(s);
+      cached = false;
       const [pair, ...rest] = s.split(';');
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
@@ -53,16 +75,7 @@ export const installJar = (host: string, opts: { blocked?: boolean; suffixes?: s
       if (!(expires <= Date.now())) jar.push({ name, value, domain, attrs });
     },
   });
-  return {
-    writes,
-    cookies: () => jar,
-    wipe: () => {
-      jar = [];
-    },
-    restore: () => {
-      delete (document as unknown as Record<string, unknown>).cookie;
-    },
-  };
+  return result;
 };
 
 /** Points the happy-dom window at a URL without navigating. */

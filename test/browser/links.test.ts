@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { applyRules, decorateUrl } from '../../src/browser/links';
-import type { Log } from '../../src/browser/log';
-import type { LinkContext } from '../../src/browser/options';
+import { resolveConfig } from '../../src/browser/config';
+import { applyRules, decorateUrl as decorateWith } from '../../src/browser/links';
+import type { ClickData } from '../../src/core/click';
 import { decode } from '../../src/core/encode';
 import { getParam } from '../../src/core/query';
 import { toStripeReference } from '../../src/core/stripe-ref';
@@ -10,22 +10,32 @@ import { toStripeReference } from '../../src/core/stripe-ref';
 interface Over {
   id?: string | undefined;
   param?: string;
-  stripeHosts?: string[];
+  stripe?: boolean | { hosts: string[] };
   placeholder?: string | false;
   linkDomains?: string[];
-  log?: Log;
+  debug?: boolean;
 }
-const ctx = (over: Over = {}): LinkContext => {
+/** A click and the configuration the link rules run on, built as init() builds them. */
+interface Setup {
+  click: ClickData | undefined;
+  config: ReturnType<typeof resolveConfig>;
+}
+const ctx = (over: Over = {}): Setup => {
   const id = 'id' in over ? over.id : 'abc123';
+  const config = resolveConfig({
+    idParams: [over.param ?? 'click_id'],
+    stripe: over.stripe ?? { hosts: ['pay.example.com'] },
+    placeholder: over.placeholder ?? '--CLICK-ID--',
+    linkDomains: over.linkDomains ?? ['other.com'],
+    debug: over.debug ?? false,
+  });
   return {
-    _d: id === undefined ? undefined : { id, src: 'click_id', exp: 0, kept: {} },
-    _p: over.param ?? 'click_id',
-    _h: over.stripeHosts ?? ['buy.stripe.com', 'pay.example.com'],
-    _t: over.placeholder ?? '--CLICK-ID--',
-    _l: over.linkDomains ?? ['other.com'],
-    _log: over.log ?? (() => {}),
+    click: id === undefined ? undefined : { id, src: 'click_id', exp: 0, kept: {} },
+    config,
   };
 };
+const decorateUrl = (url: string, { click, config }: Setup, pageHref?: string) =>
+  decorateWith(url, click, config, pageHref);
 const page = 'https://shop.example/pricing';
 
 describe('Stripe payment links', () => {
@@ -76,10 +86,13 @@ describe('Stripe payment links', () => {
     expect(decorateUrl('https://buy.stripe.com/a', ctx({ id: 'a.b/c' }))).toBe(
       `https://buy.stripe.com/a?client_reference_id=${toStripeReference('a.b/c')}`,
     );
-    const log = vi.fn();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const long = '.'.repeat(200);
-    expect(decorateUrl('https://buy.stripe.com/a', ctx({ id: long, log }))).toBe('https://buy.stripe.com/a');
-    expect(log).toHaveBeenCalledWith('refused', 'stripe', long);
+    expect(decorateUrl('https://buy.stripe.com/a', ctx({ id: long, debug: true }))).toBe(
+      'https://buy.stripe.com/a',
+    );
+    expect(log).toHaveBeenCalledWith('[clicktrail]', 'refused', 'stripe', long);
+    log.mockRestore();
   });
   it('fill a placeholder with the form Stripe accepts, never a raw id Stripe would drop', () => {
     const u = 'https://buy.stripe.com/a?client_reference_id=--CLICK-ID--';
@@ -87,10 +100,11 @@ describe('Stripe payment links', () => {
       `https://buy.stripe.com/a?client_reference_id=${toStripeReference('a.b/c')}`,
     );
     expect(decorateUrl(u, ctx())).toBe('https://buy.stripe.com/a?client_reference_id=abc123');
-    const log = vi.fn();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const long = '.'.repeat(200);
-    expect(decorateUrl(u, ctx({ id: long, log }))).toBe(u);
-    expect(log).toHaveBeenCalledWith('refused', 'stripe', long);
+    expect(decorateUrl(u, ctx({ id: long, debug: true }))).toBe(u);
+    expect(log).toHaveBeenCalledWith('[clicktrail]', 'refused', 'stripe', long);
+    log.mockRestore();
     // Elsewhere the placeholder still gets the id itself.
     expect(decorateUrl('https://t.example/?s=--CLICK-ID--', ctx({ id: 'a.b/c' }))).toBe(
       'https://t.example/?s=a.b%2Fc',
@@ -109,9 +123,7 @@ describe('Stripe payment links', () => {
     expect(decorateUrl('https://t.example/--CLICK-ID-- ', c)).toBe('https://t.example/abc123 ');
   });
   it('are left alone when stripe is off', () => {
-    expect(decorateUrl('https://buy.stripe.com/a', ctx({ stripeHosts: [] }))).toBe(
-      'https://buy.stripe.com/a',
-    );
+    expect(decorateUrl('https://buy.stripe.com/a', ctx({ stripe: false }))).toBe('https://buy.stripe.com/a');
   });
 });
 
@@ -196,10 +208,28 @@ describe('what is never touched', () => {
     }
   });
   it('applyRules trusts the scheme and host it is given', () => {
-    expect(applyRules('x?--CLICK-ID--', ctx(), { protocol: 'mailto:', hostname: '' })).toBe('x?--CLICK-ID--');
-    expect(applyRules('/b/1', ctx(), { protocol: 'https:', hostname: 'pay.example.com' })).toBe(
+    const { click, config } = ctx();
+    expect(applyRules('x?--CLICK-ID--', click, config, { protocol: 'mailto:', hostname: '' })).toBe(
+      'x?--CLICK-ID--',
+    );
+    expect(applyRules('/b/1', click, config, { protocol: 'https:', hostname: 'pay.example.com' })).toBe(
       '/b/1?client_reference_id=abc123',
     );
+  });
+  it('a placeholder turned off is never searched for (not even as the text "false")', () => {
+    const off = ctx({ placeholder: false });
+    expect(decorateUrl('https://t.example/false?x=false', off)).toBe('https://t.example/false?x=false');
+    // And without a placeholder rule or a host rule, the scheme is never read (the getter parses the href).
+    const parsed = { hostname: 't.example', protocol: '' };
+    let protocolReads = 0;
+    Object.defineProperty(parsed, 'protocol', {
+      get: () => {
+        protocolReads++;
+        return 'https:';
+      },
+    });
+    applyRules('https://t.example/false', off.click, off.config, parsed);
+    expect(protocolReads).toBe(0);
   });
 });
 
@@ -260,12 +290,13 @@ describe('link rules (properties)', () => {
         const out = decorateUrl(u, c);
         const host = new URL(u).hostname;
         const ref = toStripeReference(i);
-        if (c._h.includes(host) && ref) expect(getParam(out, 'client_reference_id')).toBe(ref);
+        const stripeHost = c.config.stripe.includes(host);
+        if (stripeHost && ref) expect(getParam(out, 'client_reference_id')).toBe(ref);
         else expect(getParam(out, 'client_reference_id')).toBeUndefined();
         if (host.endsWith('other.com')) expect(getParam(out, 'click_id')).toBe(i);
         else expect(getParam(out, 'click_id')).toBeUndefined();
         // A Stripe link's placeholder gets Stripe's form of the id (none when it has none), others the id.
-        const v = c._h.includes(host) ? ref : i;
+        const v = stripeHost ? ref : i;
         const e = v && encodeURIComponent(v);
         if (u.includes('--CLICK-ID--')) {
           if (e && !e.includes('--CLICK-ID--')) {

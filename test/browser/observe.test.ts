@@ -1,14 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import type { Log } from '../../src/browser/log';
-import { carry } from '../../src/browser/observe';
-import type { LinkContext } from '../../src/browser/options';
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { type Config, resolveConfig } from '../../src/browser/config';
+import { carry, MAX_EDITS, scanSelector } from '../../src/browser/observe';
+import type { ClickData } from '../../src/core/click';
 import { toStripeReference } from '../../src/core/stripe-ref';
 
-let context: LinkContext;
-let log: Mock<Log>;
+// What carry() decorates with: the click a test sets (carry asks for it each time, as init's closure answers).
+let current: ClickData | undefined;
+let config: Config;
+let log: MockInstance<typeof console.log>;
 let stop: (() => void) | undefined;
+const options = { stripe: { hosts: ['pay.example.com'] }, linkDomains: ['other.com'], debug: true };
 const start = (): void => {
-  stop = carry(context);
+  stop = carry(() => current, config).stop;
 };
 const click = (id: string, kept: Record<string, string> = {}) => ({ id, src: 'click_id', exp: 0, kept });
 const html = (markup: string): void => {
@@ -34,21 +37,15 @@ const change = (mutate: () => void): Promise<void> =>
 beforeEach(() => {
   // A click that navigated would change the page every later test resolves links against.
   expect(location.href).toBe('http://localhost:3000/');
-  log = vi.fn<Log>();
-  // One object shared with carry, as init() does: a test changes the click by assigning context._d.
-  context = {
-    _d: click('abc123', { affid: '101', campaign: 'spring sale' }),
-    _p: 'click_id',
-    _h: ['buy.stripe.com', 'pay.example.com'],
-    _t: '--CLICK-ID--',
-    _l: ['other.com'],
-    _log: log,
-  };
+  log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  current = click('abc123', { affid: '101', campaign: 'spring sale' });
+  config = resolveConfig(options);
   html('');
 });
 afterEach(() => {
   stop?.();
   stop = undefined;
+  log.mockRestore();
 });
 
 describe('links', () => {
@@ -118,13 +115,13 @@ describe('links', () => {
     html(Array.from({ length: 50 }, (_, i) => `<a href="https://buy.stripe.com/${i}">${i}</a>`).join(''));
     start();
     const whole = vi.spyOn(document, 'querySelectorAll');
-    const seen = vi.spyOn(Element.prototype, 'closest');
+    const seen = vi.spyOn(Element.prototype, 'getAttribute');
     const box = document.createElement('div');
     box.innerHTML = '<a href="https://buy.stripe.com/new">n</a><b></b>';
     await change(() => document.body.append(box));
     expect(whole).not.toHaveBeenCalled();
-    // The added div, its one link, and the parent the record names; not the 50 links already there.
-    expect(seen.mock.contexts.filter((e) => e instanceof HTMLAnchorElement)).toHaveLength(1);
+    // The one link that was added is read; not the 50 links already there.
+    expect(new Set(seen.mock.contexts.filter((e) => e instanceof HTMLAnchorElement)).size).toBe(1);
     whole.mockRestore();
     seen.mockRestore();
     expect($('div a').getAttribute('href')).toBe('https://buy.stripe.com/new?client_reference_id=abc123');
@@ -146,12 +143,12 @@ describe('links', () => {
   });
 
   it('does nothing without a click id, and decorates on click once one exists (the last line of defence)', async () => {
-    context._d = undefined;
+    current = undefined;
     html('<a href="https://buy.stripe.com/a"><span>buy</span></a>');
     start();
     const a = $('a');
     expect(a.getAttribute('href')).toBe('https://buy.stripe.com/a');
-    context._d = click('late');
+    current = click('late');
     let seenAtClick = '';
     a.addEventListener('click', (e) => {
       seenAtClick = a.getAttribute('href')!;
@@ -162,12 +159,12 @@ describe('links', () => {
   });
 
   it('decorates on middle click and inside an open shadow root', () => {
-    context._d = undefined;
+    current = undefined;
     html('<a id="m" href="https://other.com/">m</a><div id="host"></div>');
     start();
     const root = $('#host').attachShadow({ mode: 'open' });
     root.innerHTML = '<a href="https://buy.stripe.com/s">s</a>';
-    context._d = click('late');
+    current = click('late');
     $('#m').dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 }));
     expect($('#m').getAttribute('href')).toBe('https://other.com/?click_id=late');
     const inner = root.querySelector('a')!;
@@ -176,7 +173,7 @@ describe('links', () => {
     expect(inner.getAttribute('href')).toBe('https://buy.stripe.com/s?client_reference_id=late');
   });
 
-  it('never throws into the page: odd elements, odd hrefs, a failing context', async () => {
+  it('never throws into the page: odd elements, odd hrefs, hostile elements', async () => {
     const errors: unknown[] = [];
     const onError = (e: ErrorEvent) => errors.push(e.error);
     window.addEventListener('error', onError);
@@ -193,22 +190,91 @@ describe('links', () => {
       '%',
       'https://buy.stripe.com/svg',
     ]);
-    const broken = () => {
-      throw new Error('context');
-    };
-    stop!();
-    stop = carry(
-      Object.defineProperty({ ...context }, '_d', {
-        get: () => (document.body.dataset.broken ? broken() : context._d),
-      }),
-    );
-    document.body.dataset.broken = '1';
-    await change(() =>
-      document.body.append(Object.assign(document.createElement('a'), { href: 'https://other.com/' })),
-    );
-    document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    // A link whose URL getter throws, and a form whose `elements` is one of its own inputs (DOM clobbering).
+    const hostile = Object.assign(document.createElement('a'), { href: 'https://other.com/' });
+    Object.defineProperty(hostile, 'hostname', {
+      get: () => {
+        throw new Error('hostile');
+      },
+    });
+    const clobbered = document.createElement('form');
+    clobbered.setAttribute('data-clicktrail', '');
+    clobbered.innerHTML = '<input name="elements">';
+    await change(() => document.body.append(hostile, clobbered));
+    hostile.addEventListener('click', (e) => e.preventDefault());
+    hostile.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    clobbered.addEventListener('submit', (e) => e.preventDefault());
+    clobbered.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     window.removeEventListener('error', onError);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('the scan prefilter', () => {
+  it('names the Stripe hosts, the linkDomains and the placeholder, so no other link is parsed', () => {
+    const selector = scanSelector(config, 'shop.example');
+    html(`
+      <a id="s" href="https://BUY.STRIPE.COM/a">s</a><a id="c" href="//pay.example.com/b">c</a>
+      <a id="o" href="https://www.other.com/">o</a><area id="p" href="/x?s=--CLICK-ID--">
+      <a id="n" href="/pricing">n</a><a id="e" href="https://example.org/">e</a><a id="m" href="mailto:x@y">m</a>
+      <form id="f" data-clicktrail></form><form id="g"></form><stripe-buy-button id="b"></stripe-buy-button>`);
+    expect($$(selector).map((e) => e.id)).toEqual(['s', 'c', 'o', 'p', 'f', 'b']);
+  });
+
+  it('takes every link on a page a host rule covers (a relative href is on that host)', () => {
+    expect($$(scanSelector(resolveConfig({ linkDomains: ['other.com'] }), 'www.other.com'))).toEqual([]);
+    html('<a href="/relative">r</a><a href="https://elsewhere.example/">e</a>');
+    const covered = scanSelector(resolveConfig({ linkDomains: ['other.com'] }), 'www.other.com');
+    expect($$(covered)).toHaveLength(2);
+    expect(
+      scanSelector(resolveConfig({ stripe: false, placeholder: false }), 'shop.example').split(','),
+    ).toEqual(['form[data-clicktrail]', 'stripe-buy-button', 'stripe-pricing-table']);
+  });
+
+  it('a link the attribute test misses (a host written with an escape) is still decorated when clicked', () => {
+    html('<a href="https://buy%2Estripe.com/a">escaped</a>');
+    start();
+    const a = $('a');
+    expect(a.getAttribute('href')).toBe('https://buy%2Estripe.com/a');
+    a.addEventListener('click', (e) => e.preventDefault());
+    a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect(a.getAttribute('href')).toBe('https://buy%2Estripe.com/a?client_reference_id=abc123');
+  });
+});
+
+describe('a page script that fights over a link', () => {
+  it('gets at most MAX_EDITS edits per element from the observer, then the click handler alone', async () => {
+    html('');
+    start();
+    // A page observer that strips client_reference_id every time clicktrail adds it. Unbounded, the two would
+    // ping-pong in microtasks forever and no task would ever run again; this one gives up after 1,000 rounds.
+    let rounds = 0;
+    const fighter = new MutationObserver(() => {
+      const href = a.getAttribute('href')!;
+      if (href.includes('client_reference_id') && ++rounds < 1000)
+        a.setAttribute('href', href.split('?')[0]!);
+    });
+    const a = Object.assign(document.createElement('a'), { href: 'https://buy.stripe.com/a' });
+    fighter.observe(document, { subtree: true, attributes: true, childList: true });
+    document.body.append(a);
+    // The next task runs at all: the microtask ping-pong has ended.
+    await new Promise((resolve) => setTimeout(resolve));
+    fighter.disconnect();
+    expect(rounds).toBeLessThanOrEqual(MAX_EDITS);
+    expect(a.getAttribute('href')).toBe('https://buy.stripe.com/a');
+    a.addEventListener('click', (e) => e.preventDefault());
+    a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect(a.getAttribute('href')).toBe('https://buy.stripe.com/a?client_reference_id=abc123');
+  });
+
+  it('a link whose href the page changes now and then is decorated after each change', async () => {
+    html('<a href="https://buy.stripe.com/0">x</a>');
+    start();
+    const a = $('a');
+    for (let i = 1; i <= MAX_EDITS - 1; i++) {
+      await change(() => a.setAttribute('href', `https://buy.stripe.com/${i}`));
+      expect(a.getAttribute('href')).toBe(`https://buy.stripe.com/${i}?client_reference_id=abc123`);
+    }
   });
 });
 
@@ -289,28 +355,40 @@ describe('Stripe buy button and pricing table', () => {
     expect($$('stripe-buy-button')).toEqual([own]);
     expect(own.getAttribute('client-reference-id')).toBe('user_42');
     stop!();
-    context._h = [];
+    config = resolveConfig({ ...options, stripe: false });
     html('<stripe-pricing-table></stripe-pricing-table><a href="https://buy.stripe.com/a">a</a>');
     start();
     expect($('stripe-pricing-table').hasAttribute('client-reference-id')).toBe(false);
     expect($('a').getAttribute('href')).toBe('https://buy.stripe.com/a');
   });
 
+  it('re-inserted with their contents decorated: links inside are done without waiting for a click', () => {
+    const inside = (name: string) =>
+      `<${name}><a href="https://buy.stripe.com/inside">fallback</a></${name}>`;
+    html(TAGS.map(inside).join(''));
+    start();
+    for (const t of TAGS) {
+      expect($$(`${t} a`).map((a) => a.getAttribute('href'))).toEqual([
+        'https://buy.stripe.com/inside?client_reference_id=abc123',
+      ]);
+    }
+  });
+
   it('get the ct64_ form of an id Stripe would drop, and nothing (logged) for one too long', () => {
-    context._d = click('a.b c');
+    current = click('a.b c');
     html('<stripe-buy-button></stripe-buy-button>');
     start();
     expect($('stripe-buy-button').getAttribute('client-reference-id')).toBe(toStripeReference('a.b c'));
     stop!();
     const long = '.'.repeat(180);
-    context._d = click(long);
+    current = click(long);
     html('<stripe-buy-button></stripe-buy-button><a href="https://buy.stripe.com/a">a</a>');
     start();
     expect($('stripe-buy-button').hasAttribute('client-reference-id')).toBe(false);
     expect($('a').getAttribute('href')).toBe('https://buy.stripe.com/a');
     expect(log.mock.calls).toEqual([
-      ['refused', 'stripe', long],
-      ['refused', 'stripe', long],
+      ['[clicktrail]', 'refused', 'stripe', long],
+      ['[clicktrail]', 'refused', 'stripe', long],
     ]);
   });
 });
@@ -346,7 +424,7 @@ describe('forms marked data-clicktrail', () => {
   });
 
   it('get their inputs when added later, back when removed, and on submit at the latest', async () => {
-    context._d = click('abc123');
+    current = click('abc123');
     start();
     const f = Object.assign(document.createElement('form'), { innerHTML: '<button>go</button>' });
     f.setAttribute('data-clicktrail', '');
@@ -355,17 +433,17 @@ describe('forms marked data-clicktrail', () => {
     await change(() => f.querySelector('input')!.remove());
     expect(fields(f)).toEqual([['hidden', 'click_id', 'abc123']]);
     stop!();
-    context._d = undefined;
+    current = undefined;
     start();
     f.querySelector('input')!.remove();
-    context._d = click('late');
+    current = click('late');
     f.addEventListener('submit', (e) => e.preventDefault());
     f.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     expect(fields(f)).toEqual([['hidden', 'click_id', 'late']]);
   });
 
   it('hold hostile values as plain values, never markup', () => {
-    context._d = click('"><img src=x onerror=alert(1)>', { 'a"b': '<b>x</b>' });
+    current = click('"><img src=x onerror=alert(1)>', { 'a"b': '<b>x</b>' });
     html('<form data-clicktrail></form>');
     start();
     expect($('img')).toBeNull();

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ClickTrailInit, useClickTrail } from '../../src/browser/react';
 
 const Show = () => {
-  const { clickId, params, clicktrail } = useClickTrail();
-  return h('p', null, `${clickId ?? 'none'} ${Object.keys(params).length} ${clicktrail ? 'ct' : 'no ct'}`);
+  const { clickId, kept, clicktrail } = useClickTrail();
+  return h('p', null, `${clickId ?? 'none'} ${Object.keys(kept).length} ${clicktrail ? 'ct' : 'no ct'}`);
 };
 
 describe('clicktrail/react on the server', () => {

@@ -41,9 +41,9 @@ const load = async (): Promise<ReactEntry> => {
 const renders: (string | undefined)[] = [];
 /** The click id and one kept param, as text. */
 const Show = () => {
-  const { clickId, params } = entry.useClickTrail();
+  const { clickId, kept } = entry.useClickTrail();
   renders.push(clickId);
-  return h('p', null, `${clickId ?? 'none'}${params.affid ? ` ${params.affid}` : ''}`);
+  return h('p', null, `${clickId ?? 'none'}${kept.affid ? ` ${kept.affid}` : ''}`);
 };
 /** The click id in an attribute and in the text, as a link a page would render. */
 const Link = () => {

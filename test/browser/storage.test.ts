@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { now, store } from '../../src/browser/storage';
+import { setLogging } from '../../src/browser/log';
+import { createStore } from '../../src/browser/storage';
 import type { ClickData } from '../../src/core/click';
 import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
-const quiet = () => {};
-// The expiry given to an id cookie found without its data cookie (init passes capture time + days).
-const EXP = now() + 365 * 86400;
+const now = () => Math.floor(Date.now() / 1000);
+// A store as init() makes one: `days` is the lifetime of an id cookie found without its data cookie.
+const store = (cookie = 'click_id', domain: string | false = 'auto', days = 365) =>
+  createStore(cookie, domain, days);
 let jar: Jar;
 const data = (id = 'abc', exp = now() + 3600): ClickData => ({
   id,
@@ -15,13 +17,19 @@ const data = (id = 'abc', exp = now() + 3600): ClickData => ({
 });
 const cookie = (name: string) => jar.cookies().find((c) => c.name === name);
 const mirror = () => JSON.parse(localStorage.getItem('click_id') as string);
+// The mirror is written when the page is idle (happy-dom has no requestIdleCallback: on the next task). Timers are
+// faked, so a test says when that time has come, and nothing a test scheduled runs in the next one.
+const idle = () => vi.runOnlyPendingTimers();
 
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout'] });
   setUrl('https://shop.example.co.uk/');
   jar = installJar('shop.example.co.uk');
   localStorage.clear();
 });
 afterEach(() => {
+  vi.runOnlyPendingTimers();
+  vi.useRealTimers();
   jar.restore();
   vi.restoreAllMocks();
 });
@@ -29,7 +37,7 @@ afterEach(() => {
 describe('save', () => {
   it('writes the id and data cookies on the widest domain with the contract attributes, and the mirror', () => {
     const d = data();
-    store('click_id', EXP, 'auto', quiet)._save(d);
+    store().save(d);
     expect(cookie('click_id')).toMatchObject({ value: 'abc', domain: 'example.co.uk' });
     const c = cookie('click_id_data');
     expect(c?.value).toBe(`ct_src=click_id&ct_exp=${d.exp}&affid=101`);
@@ -40,119 +48,130 @@ describe('save', () => {
       samesite: 'Lax',
       secure: true,
     });
+    expect(localStorage.getItem('click_id')).toBeNull();
+    idle();
     expect(mirror()).toEqual(d);
   });
 
   it('leaves Secure off on http and uses an explicit domain or host-only as told', () => {
     setUrl('http://shop.example.co.uk/');
-    store('click_id', EXP, 'shop.example.co.uk', quiet)._save(data());
+    store('click_id', 'shop.example.co.uk').save(data());
     expect(cookie('click_id')?.attrs).not.toHaveProperty('secure');
     expect(cookie('click_id')?.domain).toBe('shop.example.co.uk');
     jar.wipe();
-    store('click_id', EXP, false, quiet)._save(data());
+    store('click_id', false).save(data());
     expect(cookie('click_id')?.attrs).not.toHaveProperty('domain');
     expect(cookie('click_id')?.domain).toBe('');
   });
 
-  it('logs where it stored, and when the cookie did not stick', () => {
-    const log = vi.fn();
-    store('click_id', EXP, 'auto', log)._save(data());
-    expect(log).toHaveBeenCalledWith('stored', 'example.co.uk');
+  it('logs where it stored, and when the cookie did not stick (with debug on)', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    setLogging(true);
+    store('click_id', 'auto').save(data());
+    expect(log).toHaveBeenCalledWith('[clicktrail]', 'stored', 'example.co.uk');
     jar.wipe();
-    store('click_id', EXP, 'other.com', log)._save(data());
-    expect(log).toHaveBeenCalledWith('blocked', 'other.com');
+    store('click_id', 'other.com').save(data());
+    expect(log).toHaveBeenCalledWith('[clicktrail]', 'blocked', 'other.com');
+    setLogging(false);
   });
 
   it('encodes the data cookie twice-safe: values with & = % ; survive the round trip', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
+    const s = store();
     const d = { ...data('a;b=c%'), kept: { q: 'x&y=z;%', 'we ird': 'v' } };
-    s._save(d);
+    s.save(d);
     const written = jar.writes.filter((w) => w.startsWith('click_id') && !/^[^=]*=;/.test(w));
     expect(written.map((w) => w.split(';').length)).toEqual([5 + 1, 5 + 1]);
     localStorage.clear();
-    expect(s._load(false)).toEqual(d);
+    expect(s.load(false)).toEqual(d);
   });
 });
 
 describe('load and repair', () => {
   it('prefers the cookie (shared across subdomains) and refreshes a mirror holding another click', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
-    s._save(data('new'));
+    const s = store();
+    s.save(data('new'));
     localStorage.setItem('click_id', JSON.stringify(data('old')));
-    expect(s._load(true)?.id).toBe('new');
+    expect(s.load(true)?.id).toBe('new');
+    idle();
     expect(mirror().id).toBe('new');
   });
 
   it('rewrites the cookies from the mirror with the remaining lifetime', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
+    const s = store();
     const d = data('abc', now() + 1000);
-    s._save(d);
+    s.save(d);
+    idle();
     jar.wipe();
-    expect(s._load(true)).toEqual(d);
+    expect(s.load(true)).toEqual(d);
     expect(cookie('click_id')).toMatchObject({ value: 'abc', domain: 'example.co.uk' });
     expect(cookie('click_id')?.attrs.expires).toBe(new Date(d.exp * 1000).toUTCString());
     expect(cookie('click_id_data')?.value).toContain('affid=101');
   });
 
   it('rewrites the mirror from the cookies', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
+    const s = store();
     const d = data();
-    s._save(d);
+    s.save(d);
+    idle();
     localStorage.clear();
-    expect(s._load(true)).toEqual(d);
+    expect(s.load(true)).toEqual(d);
+    idle();
     expect(mirror()).toEqual(d);
   });
 
   it('reads a mirror written by 0.1.0, whose kept params were named params', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
+    const s = store();
     const { kept, ...rest } = data('legacy');
     localStorage.setItem('click_id', JSON.stringify({ ...rest, params: kept }));
-    expect(s._load(true)).toMatchObject({ id: 'legacy', kept: { affid: '101' } });
+    expect(s.load(true)).toMatchObject({ id: 'legacy', kept: { affid: '101' } });
     // …and the repair writes the cookies from it.
     expect(cookie('click_id')?.value).toBe('legacy');
     expect(cookie('click_id_data')?.value).toContain('affid=101');
   });
 
   it('repairs nothing while consent is pending', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
-    s._save(data());
+    const s = store();
+    s.save(data());
+    idle();
     localStorage.clear();
     const n = jar.writes.length;
-    expect(s._load(false)?.id).toBe('abc');
+    expect(s.load(false)?.id).toBe('abc');
+    idle();
     expect(localStorage.getItem('click_id')).toBeNull();
     expect(jar.writes.length).toBe(n);
   });
 
   it('accepts an id cookie a server wrote alone, with a fresh lifetime', () => {
     rawCookie('click_id=srv1; path=/');
-    const d = store('click_id', now() + 30 * 86400, 'auto', quiet)._load(true);
+    const d = store('click_id', 'auto', 30).load(true);
     expect(d).toMatchObject({ id: 'srv1', src: '', kept: {} });
     expect(d!.exp).toBe(now() + 30 * 86400);
+    idle();
     expect(mirror().id).toBe('srv1');
   });
 
   it('ignores and removes expired data', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
+    const s = store();
     localStorage.setItem('click_id', JSON.stringify(data('old', now() - 1)));
-    expect(s._load(true)).toBeUndefined();
+    expect(s.load(true)).toBeUndefined();
     expect(localStorage.getItem('click_id')).toBeNull();
     rawCookie('click_id=old; domain=example.co.uk');
     rawCookie(`click_id_data=ct_src=click_id&ct_exp=${now() - 5}; domain=example.co.uk`);
-    expect(s._load(true)).toBeUndefined();
+    expect(s.load(true)).toBeUndefined();
     expect(jar.cookies()).toEqual([]);
   });
 
   it('ignores an invalid id in either place', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
+    const s = store();
     localStorage.setItem('click_id', JSON.stringify({ ...data(), id: 'a b' }));
     rawCookie('click_id=%00x');
-    expect(s._load(false)).toBeUndefined();
+    expect(s.load(false)).toBeUndefined();
     localStorage.setItem('click_id', '{not json');
-    expect(s._load(true)).toBeUndefined();
+    expect(s.load(true)).toBeUndefined();
   });
 
   it('reads nothing and writes nothing when there is nothing', () => {
-    expect(store('click_id', EXP, 'auto', quiet)._load(true)).toBeUndefined();
+    expect(store().load(true)).toBeUndefined();
     expect(jar.writes).toEqual([]);
   });
 });
@@ -161,10 +180,10 @@ describe('shadowing', () => {
   it('removes a host-only cookie of the same name before writing on the domain, so reads see ours', () => {
     rawCookie('click_id=old; path=/');
     rawCookie('click_id_data=ct_src=x; path=/');
-    const s = store('click_id', EXP, 'auto', quiet);
-    s._save(data('new'));
+    const s = store();
+    s.save(data('new'));
     localStorage.clear();
-    expect(s._load(false)?.id).toBe('new');
+    expect(s.load(false)?.id).toBe('new');
     expect(jar.cookies().map((c) => [c.name, c.domain])).toEqual([
       ['click_id', 'example.co.uk'],
       ['click_id_data', 'example.co.uk'],
@@ -174,25 +193,81 @@ describe('shadowing', () => {
 
 describe('domain', () => {
   it('probes for the widest domain once per store, then reuses it', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
-    s._save(data());
+    const s = store();
+    s.save(data());
     const probes = () => jar.writes.filter((w) => w.startsWith('ct_probe')).length;
     const n = probes();
     expect(n).toBeGreaterThan(0);
-    s._save(data('again'));
-    s._clear();
+    s.save(data('again'));
+    s.clear();
     expect(probes()).toBe(n);
   });
 });
 
 describe('clear', () => {
   it('removes both cookies on the written domain and host-only, and the mirror', () => {
-    const s = store('click_id', EXP, 'auto', quiet);
-    s._save(data());
+    const s = store();
+    s.save(data());
+    idle();
     rawCookie('click_id=hostonly');
-    s._clear();
+    s.clear();
     expect(jar.cookies()).toEqual([]);
     expect(localStorage.getItem('click_id')).toBeNull();
+  });
+
+  it('cancels a mirror write still waiting for the page to be idle', () => {
+    const s = store();
+    s.save(data());
+    s.clear();
+    idle();
+    expect(localStorage.getItem('click_id')).toBeNull();
+  });
+});
+
+describe('storage calls', () => {
+  const localStorageCalls = () => {
+    const get = vi.spyOn(localStorage, 'getItem');
+    const set = vi.spyOn(localStorage, 'setItem');
+    return () => get.mock.calls.length + set.mock.calls.length;
+  };
+
+  it('a return visit reads document.cookie once and touches nothing else until the page is idle', () => {
+    store().save(data());
+    idle();
+    jar.roundTrips = 0;
+    jar.writes.length = 0;
+    const calls = localStorageCalls();
+    expect(store().load(true)?.id).toBe('abc');
+    expect([jar.roundTrips, jar.writes.length, calls()]).toEqual([1, 0, 0]);
+    idle();
+    expect(calls()).toBe(1);
+  });
+
+  it('a click about to replace the stored one: the mirror is not read, only written when idle', () => {
+    localStorage.setItem('click_id', JSON.stringify(data('older')));
+    const calls = localStorageCalls();
+    const s = store();
+    expect(s.load(true, false)).toBeUndefined();
+    s.save(data('landing'));
+    expect(calls()).toBe(0);
+    idle();
+    expect(calls()).toBe(1);
+    expect(mirror().id).toBe('landing');
+  });
+
+  it('a first visit writes the cookies once each, and removes a host-only twin only when one was seen', () => {
+    const s = store();
+    expect(s.load(true)).toBeUndefined();
+    s.save(data());
+    const removals = () => jar.writes.filter((w) => /^click_id(_data)?=;/.test(w)).length;
+    const sets = () => jar.writes.filter((w) => /^click_id(_data)?=[^;]/.test(w)).length;
+    expect([removals(), sets()]).toEqual([0, 2]);
+    rawCookie('click_id=twin; path=/');
+    jar.writes.length = 0;
+    const again = store();
+    again.load(true);
+    again.save(data('next'));
+    expect([removals(), sets()]).toEqual([2, 2]);
   });
 });
 
@@ -200,11 +275,11 @@ describe('hostile environments', () => {
   it('survives document.cookie throwing: the mirror still works', () => {
     jar.restore();
     jar = installJar('shop.example.co.uk', { blocked: true });
-    const log = vi.fn();
-    const s = store('click_id', EXP, 'auto', log);
-    expect(() => s._save(data())).not.toThrow();
-    expect(s._load(true)?.id).toBe('abc');
-    expect(() => s._clear()).not.toThrow();
+    const s = store('click_id', 'auto');
+    expect(() => s.save(data())).not.toThrow();
+    idle();
+    expect(s.load(true)?.id).toBe('abc');
+    expect(() => s.clear()).not.toThrow();
     expect(localStorage.getItem('click_id')).toBeNull();
   });
 
@@ -212,10 +287,10 @@ describe('hostile environments', () => {
     vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');
     });
-    const s = store('click_id', EXP, 'auto', quiet);
-    expect(() => s._save(data())).not.toThrow();
-    expect(s._load(true)?.id).toBe('abc');
-    expect(() => s._clear()).not.toThrow();
+    const s = store();
+    expect(() => s.save(data())).not.toThrow();
+    expect(s.load(true)?.id).toBe('abc');
+    expect(() => s.clear()).not.toThrow();
     expect(jar.cookies()).toEqual([]);
   });
 
@@ -223,8 +298,8 @@ describe('hostile environments', () => {
     vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
       throw new DOMException('full', 'QuotaExceededError');
     });
-    const s = store('click_id', EXP, 'auto', quiet);
-    expect(() => s._save(data())).not.toThrow();
+    const s = store();
+    expect(() => s.save(data())).not.toThrow();
     expect(cookie('click_id')?.value).toBe('abc');
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import Cookies from 'js-cookie';
 import { describe, expect, it } from 'vitest';
 import { isValidKeptValue } from '../../src/core/click';
-import { dataCookieName, formatData, parseData } from '../../src/core/data-cookie';
+import { dataCookieName, fitData, formatData, MAX_COOKIE_BYTES, parseData } from '../../src/core/data-cookie';
 
 describe('data cookie format', () => {
   it('is a URL query: source, expiry, then the kept params in order (a space is +)', () => {
@@ -55,5 +55,41 @@ describe('data cookie format', () => {
         },
       ),
     );
+  });
+});
+
+describe('fitData: the 4 KB a browser allows a cookie', () => {
+  const click = (kept: Record<string, string>) => ({ id: 'abc', src: 'click_id', exp: 1795000000, kept });
+  /** The bytes a browser counts for the data cookie: its name, `=`, and the value js-cookie writes. */
+  const size = (name: string, c: ReturnType<typeof click>) =>
+    name.length + 1 + Cookies.converter.write(formatData(c), name).length;
+
+  it('keeps every param while the cookie fits, and returns the click unchanged in value', () => {
+    const small = click({ affid: '101', campaign: 'spring sale' });
+    expect(fitData(small, 'click_id_data')).toEqual(small);
+  });
+
+  it('takes params in order, drops one that does not fit (told to onDropped), and a later shorter one still fits', () => {
+    const kept = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`p${i}`, 'é'.repeat(64)]));
+    const dropped: string[] = [];
+    const fitted = fitData(click({ ...kept, last: 'x' }), 'click_id_data', (name) => dropped.push(name));
+    const names = Object.keys(fitted.kept);
+    expect(names.at(-1)).toBe('last');
+    expect(names.slice(0, -1)).toEqual(Object.keys(kept).slice(0, names.length - 1));
+    expect(dropped).toEqual(Object.keys(kept).slice(names.length - 1));
+    expect(size('click_id_data', fitted)).toBeLessThanOrEqual(MAX_COOKIE_BYTES);
+    // …and as full as it can be: the first param dropped would not have fitted.
+    const withNext = { ...fitted, kept: { ...fitted.kept, [dropped[0]!]: kept[dropped[0]!]! } };
+    expect(size('click_id_data', withNext)).toBeGreaterThan(MAX_COOKIE_BYTES);
+  });
+
+  it('counts the cookie name too, and keeps a __proto__ param as a plain one', () => {
+    // 250 × é is 2,500 bytes once encoded twice (%25C3%25A9): it fits beside a short name, not beside a long one.
+    const wide = click({ a: 'é'.repeat(250) });
+    expect(fitData(wide, 'click_id_data').kept).toEqual(wide.kept);
+    expect(fitData(wide, `${'n'.repeat(2000)}_data`).kept).toEqual({});
+    const proto = fitData(click(JSON.parse('{"__proto__":"p","b":"q"}')), 'click_id_data');
+    expect(Object.keys(proto.kept)).toEqual(['__proto__', 'b']);
+    expect(Object.getPrototypeOf(proto.kept)).toBe(Object.prototype);
   });
 });

@@ -96,6 +96,20 @@ describe('clickIdCookie', () => {
     });
   });
 
+  it('keeps the kept params that fit a 4,096-byte data cookie, in keep order, as the browser does', () => {
+    const long = 'x'.repeat(250);
+    const keep = Array.from({ length: 30 }, (_, i) => `p${i}`);
+    const url = `https://x.example/?click_id=a&${keep.map((k) => `${k}=${long}`).join('&')}`;
+    const [, data] = clickIdCookie(url, { keep, now: NOW });
+    const pair = data!.split('; ')[0]!;
+    expect(pair.length).toBeLessThanOrEqual(4096);
+    const kept =
+      readClickData(cookieHeader(clickIdCookie(url, { keep, now: NOW })), 'click_id', NOW)?.kept ?? {};
+    const names = Object.keys(kept);
+    expect(names.length).toBeGreaterThan(5);
+    expect(names).toEqual(keep.slice(0, names.length));
+  });
+
   it('refuses a cookie name that would not survive the trip as written, with a typed error', () => {
     for (const cookie of ['a b', 'a;b', '', 'é', 'x'.repeat(65)])
       expect(() => clickIdCookie('https://x.example/?click_id=a', { cookie })).toThrow(

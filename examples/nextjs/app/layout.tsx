@@ -6,7 +6,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         {/* Starts clicktrail once, in the browser, for every page under this layout. */}
-        <ClickTrailInit params={['click_id', 'affS1']} keep={['affid']} />
+        <ClickTrailInit idParams={['click_id', 'affS1']} keep={['affid']} />
         {children}
       </body>
     </html>

@@ -2,7 +2,7 @@
 import { init } from '/dist/index.js';
 
 const ct = init({
-  params: ['click_id', 'affS1'],
+  idParams: ['click_id', 'affS1'],
   keep: ['affid', 'campaign'],
   stripe: { hosts: ['pay.example.com'] },
   linkDomains: ['other.example.net'],

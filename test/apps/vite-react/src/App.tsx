@@ -11,12 +11,12 @@ function Pricing() {
 }
 
 export function App() {
-  const { clickId, params, clicktrail } = useClickTrail();
+  const { clickId, kept, clicktrail } = useClickTrail();
   const [pricing, setPricing] = useState(false);
   return (
     <main>
       <p id="referral">
-        {clickId ? `Referred by click ${clickId} (affiliate ${params.affid ?? '?'})` : 'No referral'}
+        {clickId ? `Referred by click ${clickId} (affiliate ${kept.affid ?? '?'})` : 'No referral'}
       </p>
       <button id="show-pricing" type="button" onClick={() => setPricing(true)}>
         Pricing

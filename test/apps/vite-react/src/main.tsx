@@ -5,7 +5,7 @@ import { App } from './App';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ClickTrailInit params={['click_id', 'affS1']} keep={['affid']} />
+    <ClickTrailInit idParams={['click_id', 'affS1']} keep={['affid']} />
     <App />
   </StrictMode>,
 );
