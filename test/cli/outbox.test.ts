@@ -2,13 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWhen } from '../../src/cli/log';
 import { main } from '../../src/cli/main';
 import { postgresOutbox } from '../../src/server/outbox/postgres';
 import type { OutboxStore } from '../../src/server/outbox/row';
 import { sqliteOutbox } from '../../src/server/outbox/sqlite';
+import { openRaw } from '../server/outbox/fixtures/raw-sqlite';
 import { newRow } from '../server/outbox/suite';
 import { freshDatabase, postgresSkip } from '../setup/postgres-context';
 import { fakeIo } from './fake-io';
@@ -188,11 +188,11 @@ describe('clicktrail log / replay usage', () => {
 
   it('never creates or migrates an outbox: a wrong file, database or --table is reported, not filled', async () => {
     const empty = join(dir, 'not-an-outbox.db');
-    new Database(empty).close();
+    openRaw(empty).close();
     const f = fakeIo();
     expect(await main(['log', '--db', empty], f.io)).toBe(1);
     expect(f.stderr()).toMatch(/has no clicktrail outbox with this table prefix/);
-    const check = new Database(empty, { readonly: true });
+    const check = openRaw(empty, { readonly: true });
     expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([]);
     check.close();
     const ok = join(dir, 'prefixed.db');
