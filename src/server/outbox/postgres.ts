@@ -2,7 +2,7 @@
 // SELECT … FOR UPDATE SKIP LOCKED, so no row is ever leased to two of them. Plain statements only (no session
 // state, no named prepared statements, transaction-scoped locks), so it also works through PgBouncer-style poolers
 // in transaction mode (Supabase, Neon's pooled endpoint).
-import { createWatchers, groupCommit } from './batch';
+import { createWatchers, groupCommit, PRUNE_BATCH, yieldToEventLoop } from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
 import { pendingMigrations, postgresMigrations, tableNames } from './migrations';
@@ -380,17 +380,27 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     },
 
     async prune({ now, deliveredMs, failedMs }) {
-      const [r] = await query(
-        `WITH gone AS (
-           DELETE FROM ${t.outbox} WHERE
-             (status IN ('delivered', 'skipped') AND $2::int8 IS NOT NULL AND updated_at < $1 - $2::int8)
-             OR (status = 'failed' AND $3::int8 IS NOT NULL AND updated_at < $1 - $3::int8)
-           RETURNING id
-         ), a AS (DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT id FROM gone))
-         SELECT count(*) AS n FROM gone`,
-        [now, deliveredMs ?? null, failedMs ?? null],
-      );
-      return Number(r?.n ?? 0);
+      // In batches, each a short transaction: a large backlog is not one long delete holding its row locks (and
+      // growing the WAL) until the end.
+      let deleted = 0;
+      for (;;) {
+        const [r] = await query(
+          `WITH gone AS (
+             DELETE FROM ${t.outbox} WHERE id IN (
+               SELECT id FROM ${t.outbox} WHERE
+                 (status IN ('delivered', 'skipped') AND $2::int8 IS NOT NULL AND updated_at < $1 - $2::int8)
+                 OR (status = 'failed' AND $3::int8 IS NOT NULL AND updated_at < $1 - $3::int8)
+               LIMIT $4)
+             RETURNING id
+           ), a AS (DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT id FROM gone))
+           SELECT count(*) AS n FROM gone`,
+          [now, deliveredMs ?? null, failedMs ?? null, PRUNE_BATCH],
+        );
+        const n = Number(r?.n ?? 0);
+        deleted += n;
+        if (n < PRUNE_BATCH) return deleted;
+        await yieldToEventLoop();
+      }
     },
 
     watch: watchers.watch,

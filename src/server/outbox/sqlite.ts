@@ -1,7 +1,7 @@
 // The SQLite outbox: a file, no server. better-sqlite3 (an optional peer) or Node's own node:sqlite, both
 // synchronous with the same prepare/run/get/all shape. WAL and synchronous=FULL: a commit is on disk (fsynced)
 // when enqueue resolves, which is when the webhook may answer 200. Writes arriving together share a transaction.
-import { createWatchers, groupCommit } from './batch';
+import { createWatchers, groupCommit, PRUNE_BATCH, yieldToEventLoop } from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
 import { pendingMigrations, sqliteMigrations, tableNames } from './migrations';
@@ -461,20 +461,30 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       return ids;
     },
 
-    prune({ now, deliveredMs, failedMs }) {
+    async prune({ now, deliveredMs, failedMs }) {
       const old = `(status IN ('delivered', 'skipped') AND ? IS NOT NULL AND updated_at < ? - ?)
         OR (status = 'failed' AND ? IS NOT NULL AND updated_at < ? - ?)`;
       const params = [deliveredMs ?? null, now, deliveredMs ?? 0, failedMs ?? null, now, failedMs ?? 0];
-      return use(() =>
-        transaction(() => {
-          run(
-            `DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT id FROM ${t.outbox} WHERE ${old})`,
-            ...params,
-          );
-          const deleted = all(`DELETE FROM ${t.outbox} WHERE ${old} RETURNING id`, ...params);
-          return deleted.length;
-        }),
-      );
+      // In batches, each a short transaction with the event loop free in between: pruning a large backlog must
+      // hold neither the write lock (every webhook's commit waits for it) nor this process for its whole length.
+      let deleted = 0;
+      for (;;) {
+        const n = await use(() =>
+          transaction(() => {
+            const ids = JSON.stringify(
+              all(`SELECT id FROM ${t.outbox} WHERE ${old} LIMIT ${PRUNE_BATCH}`, ...params).map((r) => r.id),
+            );
+            run(`DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT value FROM json_each(?))`, ids);
+            return all(
+              `DELETE FROM ${t.outbox} WHERE id IN (SELECT value FROM json_each(?)) RETURNING id`,
+              ids,
+            ).length;
+          }),
+        );
+        deleted += n;
+        if (n < PRUNE_BATCH) return deleted;
+        await yieldToEventLoop();
+      }
     },
 
     watch: watchers.watch,

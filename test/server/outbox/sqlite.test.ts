@@ -145,6 +145,30 @@ describe('sqliteOutbox', () => {
     await Promise.all(stores.map((s) => s.close()));
   });
 
+  it('prunes a large backlog in short transactions: a webhook commit gets through before it ends', async () => {
+    const store = sqliteOutbox({ path: file() });
+    const rows = Array.from({ length: 3_000 }, () => newRow());
+    await store.enqueue(rows, T0);
+    const claimed = await store.claim({ owner: 'w', now: T0, leaseMs: 1000, limit: 3_000, rules: ['r1'] });
+    await store.finish(
+      claimed.map((r) => ({
+        rowId: r.id,
+        owner: 'w',
+        status: 'delivered' as const,
+        url: 'u',
+        attempt: { attempt: 1, startedAt: T0, durationMs: 1, url: 'u', outcome: 'delivered' as const },
+      })),
+      T0,
+    );
+    const order: string[] = [];
+    const pruning = store.prune({ now: T0 + 10_000, deliveredMs: 1 }).then((n) => order.push(`pruned ${n}`));
+    const committing = store.enqueue([newRow()], T0 + 10_000).then(() => order.push('committed'));
+    await Promise.all([pruning, committing]);
+    // One long transaction would have made the commit wait for the whole prune.
+    expect(order).toEqual(['committed', 'pruned 3000']);
+    await store.close();
+  });
+
   it('checks its options', () => {
     expect(() => sqliteOutbox({})).toThrow(expect.objectContaining({ code: 'outbox_options' }));
     expect(() => sqliteOutbox({ path: 'x.db', table: 'x; DROP TABLE y' })).toThrow(/plain SQL name/);

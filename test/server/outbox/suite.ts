@@ -603,6 +603,45 @@ export const outboxSuite = (
       });
     });
 
+    describe('prune of a backlog', () => {
+      it('deletes every old row however many there are, and nothing else', async () => {
+        // More than one batch (1,000) of delivered rows, with their attempts; pending ones beside them.
+        const delivered = 2_345;
+        const rows = Array.from({ length: delivered }, () => newRow());
+        await store.enqueue(rows, clock.now());
+        const claimed = await store.claim({
+          owner: 'w',
+          now: clock.now(),
+          leaseMs: LEASE,
+          limit: delivered,
+          rules: ['r1'],
+        });
+        await store.finish(
+          claimed.map((r) => ({
+            rowId: r.id,
+            owner: 'w',
+            status: 'delivered' as const,
+            url: 'u',
+            attempt: {
+              attempt: 1,
+              startedAt: clock.now(),
+              durationMs: 1,
+              url: 'u',
+              outcome: 'delivered' as const,
+            },
+          })),
+          clock.now(),
+        );
+        const [pending] = await store.enqueue([newRow(), newRow()], clock.now());
+        clock.advance(10_000);
+        expect(await store.prune({ now: clock.now(), deliveredMs: 5_000 })).toBe(delivered);
+        expect(await store.stats()).toMatchObject({ delivered: 0, pending: 2 });
+        expect(await store.attempts(claimed[1_500]?.id as number)).toEqual([]);
+        expect(await store.get(pending?.row.id as number)).toBeDefined();
+        expect(await store.prune({ now: clock.now(), deliveredMs: 5_000 })).toBe(0);
+      });
+    });
+
     describe('the worker on this store', () => {
       let receiver: Receiver;
       let plan: (key: string, attempt: number) => Behaviour;
