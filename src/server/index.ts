@@ -26,6 +26,8 @@ export { type MemoryOutboxOptions, memoryOutbox } from './outbox/memory';
 export { postbackReport, type ReportOptions } from './outbox/report';
 export type {
   AttemptOutcome,
+  AttemptRecord,
+  ClaimOptions,
   EnqueueResult,
   NewOutboxRow,
   OutboxAttempt,
@@ -35,6 +37,7 @@ export type {
   OutboxStats,
   OutboxStatus,
   OutboxStore,
+  PruneOptions,
   ReplaySelector,
 } from './outbox/row';
 export { DEFAULT_RETRY_SCHEDULE, type RetryPolicy, scheduleDelay, scheduleSpan } from './outbox/schedule';
