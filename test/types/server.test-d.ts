@@ -1,5 +1,5 @@
-// Type tests for the public server API: checked by `tsc -p tsconfig.test.json` (`npm run typecheck`, part of
-// `npm test`); a failing expectation is a compile error. Not run by vitest (the file name is not *.test.ts).
+// Type tests for the public server API (`clicktrail/server`, `clicktrail/server/node`), checked by vitest's typecheck
+// project (tsc), and by `npm run typecheck`: a wrong type here fails `npm test` like a failing assertion.
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ClickTrailError,
