@@ -2,11 +2,11 @@
 // body drained, Retry-After read), records it and moves the row on (delivered, retry on the schedule, failed). A
 // long-running loop for servers (start/stop) and a one-shot deliverDue() for serverless routes and cron jobs; both
 // bounded in concurrency.
-import { MissingParamsError, TemplateError } from '../errors';
 import { redactUrl } from '../redact';
 import { postbackRequest } from '../request';
-import { type PostbackRule, renderRule } from '../rules';
+import { cannotRender, type PostbackRule, renderRule } from '../rules';
 import { type AttemptResult, attemptPostback, DEFAULT_SEND_OPTIONS, type SendOptions } from '../send';
+import { callSafely } from '../time-limit';
 import { conversionValues } from '../values';
 import { OutboxError } from './errors';
 import type { AttemptRecord, OutboxAttempt, OutboxRow, OutboxStatus, OutboxStore } from './row';
@@ -197,13 +197,8 @@ export const createWorker = (options: WorkerOptions): Worker => {
     failedMs: false as number | false,
     ...options.retention,
   };
-  const report = (e: unknown) => {
-    try {
-      options.onError?.(e);
-    } catch {
-      // The reporter's failure must not stop deliveries.
-    }
-  };
+  // The reporter's failure (a throw, or a rejection from an async one) must not stop deliveries.
+  const report = (e: unknown) => callSafely(options.onError, e);
 
   /** Rows this worker holds, with the controller that aborts their send (one per row: its latest lease). */
   const inFlight = new Map<number, AbortController>();
@@ -277,8 +272,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       // The rule changed since the row was written and can no longer render it: nothing to send, nothing to retry.
-      if (e instanceof MissingParamsError || e instanceof TemplateError)
-        return result('skipped', row.url, { error: message }, 'skipped');
+      if (cannotRender(e)) return result('skipped', row.url, { error: message }, 'skipped');
       return result('failed', row.url, { error: `render failed: ${message}` }, 'failed');
     }
     const url = redactUrl(rendered.url);
@@ -361,17 +355,14 @@ export const createWorker = (options: WorkerOptions): Worker => {
       const r = await attempt(row, controller.signal);
       const recorded = await record(r);
       if (recorded === undefined) return undefined;
-      try {
-        options.onAttempt?.({
-          row,
-          attempt: { ...r.attempt, rowId: row.id, owner },
-          status: r.status,
-          ...(r.nextAttemptAt !== undefined ? { nextAttemptAt: r.nextAttemptAt } : {}),
-          recorded,
-        });
-      } catch {
-        // A broken logger must not lose the delivery.
-      }
+      // A broken logger (one that throws, or rejects) must not lose the delivery.
+      callSafely(options.onAttempt, {
+        row,
+        attempt: { ...r.attempt, rowId: row.id, owner },
+        status: r.status,
+        ...(r.nextAttemptAt !== undefined ? { nextAttemptAt: r.nextAttemptAt } : {}),
+        recorded,
+      });
       return r.status;
     } catch (e) {
       report(e);
