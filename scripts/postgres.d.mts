@@ -5,7 +5,7 @@ export interface Postgres {
   port: number;
   /** The cluster's directory (data, socket, log); deleted by stop(). */
   dir: string;
-  /** Stops the server (immediate mode) and deletes its directory. */
+  /** Stops the server (immediate mode) and deletes its directory; also done when the process exits. */
   stop(): void;
 }
 /** Where initdb and pg_ctl are, or undefined. */

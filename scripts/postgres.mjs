@@ -68,10 +68,17 @@ export const startPostgres = async ({ fast = true } = {}) => {
     if (r.status !== 0) throw new Error(`${cmd} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
     return r.stdout;
   };
+  let stopped = false;
   const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
     spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], { ...as, env, cwd: dir });
     rmSync(dir, { recursive: true, force: true });
   };
+  // pg_ctl detaches the server: a run that crashes or exits before its teardown would leave it running (its port,
+  // its directory) until the machine restarts. 'exit' handlers run on those paths too, and stop() is synchronous.
+  process.once('exit', stop);
   try {
     run('initdb', [
       '--no-sync',

@@ -2,6 +2,7 @@
 // a worker delivers them (retrying for about a day), and the postbacks report sits behind the app's own auth.
 // SQLite by default; set DATABASE_URL=postgres://… to share one outbox between several instances.
 // Run after `npm run build`:  STRIPE_WEBHOOK_SECRET=whsec_… ADMIN_PASSWORD=… node examples/server/outbox.mjs
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createDispatcher, createWorker, postbackReport, stripeWebhookHandler } from 'clicktrail/server';
 import { toNodeHandler } from 'clicktrail/server/node';
@@ -38,16 +39,15 @@ const report = postbackReport(outbox, { title: 'Postbacks' });
 const worker = createWorker({ outbox, rules, onError: (error) => console.error('postbacks:', error) });
 worker.start();
 
-// Your own auth in front of the report: here HTTP Basic with one password.
+// Your own auth in front of the report: here HTTP Basic with one password (any user name). Compared as hashes in
+// constant time, so how long the check takes says nothing about the password.
+const sha256 = (text) => createHash('sha256').update(text).digest();
 const isAdmin = (req) => {
-  const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
-  const password =
-    scheme === 'Basic'
-      ? Buffer.from(encoded ?? '', 'base64')
-          .toString()
-          .split(':')[1]
-      : undefined;
-  return Boolean(env.ADMIN_PASSWORD) && password === env.ADMIN_PASSWORD;
+  const [scheme, encoded = ''] = (req.headers.authorization ?? '').split(' ');
+  if (scheme !== 'Basic' || !env.ADMIN_PASSWORD) return false;
+  const credentials = Buffer.from(encoded, 'base64').toString();
+  const password = credentials.slice(credentials.indexOf(':') + 1); // the password may hold ':' itself
+  return timingSafeEqual(sha256(password), sha256(env.ADMIN_PASSWORD));
 };
 const onWebhook = toNodeHandler(webhook);
 const onReport = toNodeHandler(report);

@@ -62,7 +62,9 @@ export const start = (config: Config): ClickTrail => {
     clickId: () => click?.id,
     kept,
     params: kept,
-    decorate: (url) => decorateUrl(url, click, config, location.href),
+    // Server rendering has no location: the URL comes back as given, as init() degrades there.
+    decorate: (url) =>
+      typeof location === 'undefined' ? url : decorateUrl(url, click, config, location.href),
     grantConsent: () => {
       consent = true;
       if (click) save(click);

@@ -53,8 +53,18 @@ const iso = (ms: number | undefined): string =>
         .replace('T', ' ')
         .replace(/\.\d+Z$/, 'Z');
 
-const cut = (text: string, width: number): string =>
-  text.length > width ? `${text.slice(0, width - 1)}…` : text;
+// A click id, a transaction id or an error may hold terminal control sequences (ESC [ …, OSC …) or bidi
+// overrides: printed raw, they could rewrite the screen, retitle the window or hide what a row says.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text as it may reach a terminal: control and bidi characters shown as `\uXXXX`. */
+export const printable = (text: string): string =>
+  text.replace(UNSAFE, (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
+
+const cut = (text: string, width: number): string => {
+  const safe = printable(text);
+  return safe.length > width ? `${safe.slice(0, width - 1)}…` : safe;
+};
 
 /** The rows as an aligned text table; long URLs and errors are cut (--json has them whole). */
 export const logTable = (rows: readonly OutboxRow[]): string => {
@@ -63,7 +73,7 @@ export const logTable = (rows: readonly OutboxRow[]): string => {
     String(r.id),
     iso(r.createdAt),
     cut(r.rule, 16),
-    r.status,
+    printable(r.status),
     String(r.attempts),
     r.lastHttpStatus === undefined ? '' : String(r.lastHttpStatus),
     cut(r.clickId, 24),
@@ -109,14 +119,14 @@ export const log = async (args: ParsedArgs, io: Io): Promise<number> => {
       else {
         io.out(logTable([row]));
         io.out('');
-        io.out(`template: ${row.template}`);
-        io.out(`url:      ${row.method} ${row.url}`);
+        io.out(`template: ${printable(row.template)}`);
+        io.out(`url:      ${row.method} ${printable(row.url)}`);
         if (row.nextAttemptAt !== undefined) io.out(`next:     ${iso(row.nextAttemptAt)}`);
         io.out('');
         io.out(attempts.length ? 'attempts:' : 'no attempts yet');
         for (const a of attempts)
           io.out(
-            `  ${a.attempt}. ${iso(a.startedAt)}  ${a.outcome.padEnd(11)} ${a.httpStatus ?? '-'}  ${a.durationMs} ms  ${a.error ?? ''}`.trimEnd(),
+            `  ${a.attempt}. ${iso(a.startedAt)}  ${a.outcome.padEnd(11)} ${a.httpStatus ?? '-'}  ${a.durationMs} ms  ${printable(a.error ?? '')}`.trimEnd(),
           );
       }
       return EXIT.ok;

@@ -28,9 +28,11 @@ export const openOutbox = async ({ options }: ParsedArgs, io: Io): Promise<Outbo
   // Opening a SQLite path creates the file: a typo must not leave an empty outbox behind.
   if (!isPostgresUrl(db) && !existsSync(db))
     throw new Error(`no outbox at ${db}: the file does not exist (the app creates it on its first dispatch)`);
+  // Never migrate: a newer CLI must not move the schema on under the app (which would then refuse it), and a
+  // wrong --table or database must not get an empty outbox.
   const store = isPostgresUrl(db)
-    ? postgresOutbox({ connectionString: db, table, max: 1 })
-    : sqliteOutbox({ path: db, table });
+    ? postgresOutbox({ connectionString: db, table, max: 1, migrate: false })
+    : sqliteOutbox({ path: db, table, migrate: false });
   try {
     await store.open();
   } catch (e) {

@@ -96,6 +96,10 @@ export const postback = async ({ options, positionals }: ParsedArgs, io: Io): Pr
   const body = oneOf(String(options.body ?? 'form'), ['form', 'json'], 'body');
   const timeoutMs = wholeNumber(options.timeout, 'timeout', DEFAULT_SEND_OPTIONS.timeoutMs);
   const retries = wholeNumber(options.retries, 'retries', DEFAULT_SEND_OPTIONS.retries);
+  // The library's own bounds (sendPostback refuses anything else), said as a usage error.
+  if (timeoutMs < 1 || timeoutMs > 2_147_483_647)
+    throw new UsageError(`--timeout must be from 1 to 2147483647 ms, got '${options.timeout}'`);
+  if (retries > 100) throw new UsageError(`--retries must be at most 100, got '${options.retries}'`);
 
   const values = parsePairs(pairs);
   let url: string;

@@ -1,3 +1,5 @@
+import { isValidClickId } from './click';
+
 // Stripe silently drops a client_reference_id outside this set (the webhook then says null).
 const STRIPE_SAFE = /^[A-Za-z0-9_-]{1,200}$/;
 
@@ -24,15 +26,19 @@ export const toStripeReference = (id: string): string | undefined => {
   } catch {}
 };
 
-/** Undoes toStripeReference: the click id a client_reference_id stands for. */
+/**
+ * Undoes toStripeReference: the click id a client_reference_id stands for. A `ct64_` reference that does not decode
+ * to a valid click id comes back unchanged.
+ */
 export const fromStripeReference = (ref: string): string => {
   if (!ref.startsWith(STRIPE_PREFIX)) return ref;
   try {
     const b64 = ref.slice(STRIPE_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const id = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    // Only ids Stripe would reject (or that themselves start with the prefix) are ever encoded.
-    return !isStripeSafe(id) || id.startsWith(STRIPE_PREFIX) ? id : ref;
+    // Only valid click ids Stripe would reject (or that start with the prefix) are ever encoded: anything else
+    // (CR/LF, control characters) was not made by toStripeReference.
+    return isValidClickId(id) && (!isStripeSafe(id) || id.startsWith(STRIPE_PREFIX)) ? id : ref;
   } catch {
     return ref;
   }

@@ -4,7 +4,8 @@ import { type Attribution, attribute } from '../core/attribution';
 import { captureClick } from '../core/capture';
 import { type ClickData, expiryFor, liveClick } from '../core/click';
 import { dataCookieName, fitData, formatData, parseData } from '../core/data-cookie';
-import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS } from '../core/defaults';
+import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS, isValidDays, MAX_DAYS } from '../core/defaults';
+import { checkOneOf, checkStrings, invalidOption } from './check';
 import { ClickTrailError } from './errors';
 
 /** Options of clickIdCookie; names and defaults as the browser's init() options. */
@@ -17,9 +18,12 @@ export interface CookieOptions {
   keep?: readonly string[];
   /** Cookie name: letters, digits, `_`, `-`, `.`. Default `'click_id'`. */
   cookie?: string;
-  /** Lifetime in days. Default 365. */
+  /** Lifetime in days, above 0 and at most 3650. Default 365. */
   days?: number;
-  /** `'auto'`: the registrable domain (public-suffix list); a string: that domain; false: host only. Default `'auto'`. */
+  /**
+   * `'auto'`: the registrable domain (public-suffix list); a domain name (`'example.com'`): that domain; false (or
+   * ''): host only. Default `'auto'`.
+   */
   domain?: 'auto' | string | false;
   /** `'first'` keeps an unexpired click id found in `cookieHeader`. Default `'last'`. */
   attribution?: Attribution;
@@ -40,11 +44,50 @@ export type StoredClick = ClickData & {
 const COOKIE_NAME = /^[\w.-]{1,64}$/;
 
 const cookieName = (name: string): string => {
-  if (COOKIE_NAME.test(name)) return name;
+  if (typeof name === 'string' && COOKIE_NAME.test(name)) return name;
   throw new ClickTrailError(
     'invalid_option',
     `cookie must be 1 to 64 letters, digits, '_', '-' or '.', got ${JSON.stringify(name)}`,
   );
+};
+
+// A domain name (letters, digits, hyphens; IDNs in their xn-- form), an optional leading dot as RFC 6265 allows:
+// anything else (`;`, `=`, spaces) would write attributes into the Set-Cookie header.
+const DOMAIN =
+  /^\.?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * Throws ClickTrailError `invalid_option` for options clickIdCookie cannot honour: a `domain` that is not a domain
+ * name (it would inject cookie attributes), `days` outside (0, 3650], id params that are not a non-empty list of
+ * names, and so on. The message names the option and what it must be.
+ */
+export const checkCookieOptions = (where: string, options: CookieOptions): void => {
+  if (!options || typeof options !== 'object') throw invalidOption(where, 'options', 'an object', options);
+  const { domain, days, idParams, params, attribution } = options;
+  if (
+    domain !== undefined &&
+    domain !== 'auto' &&
+    domain !== false &&
+    domain !== '' &&
+    !(typeof domain === 'string' && domain.length <= 253 && DOMAIN.test(domain))
+  )
+    throw invalidOption(where, 'domain', "'auto', false, or a domain name such as 'example.com'", domain);
+  if (days !== undefined && !isValidDays(days))
+    throw invalidOption(where, 'days', `a number of days above 0 and at most ${MAX_DAYS}`, days);
+  for (const [name, list] of [
+    ['idParams', idParams],
+    ['params', params],
+  ] as const)
+    if (
+      list !== undefined &&
+      !(Array.isArray(list) && list.length && list.every((n) => typeof n === 'string' && n))
+    )
+      throw invalidOption(where, name, 'a non-empty array of parameter names', list);
+  checkStrings(where, 'keep', options.keep);
+  checkOneOf(where, 'attribution', attribution, ['first', 'last']);
+  if (options.cookie !== undefined) cookieName(options.cookie);
+  if (options.now !== undefined && !Number.isFinite(options.now))
+    throw invalidOption(where, 'now', 'epoch ms', options.now);
 };
 
 /** The cookies of a Cookie header, name → value decoded as js-cookie decodes (the first of a name wins, as there). */
@@ -93,9 +136,10 @@ export const readClickId = (
  * Server-side capture: the Set-Cookie values (the click id and its `_data` companion, the browser's names and format)
  * for a landing request whose URL carries a click id; [] when it carries none (or `'first'` keeps an existing one).
  * The same rules as the browser's (core/capture, core/attribution). Cookies set by the server outlive Safari's
- * 7-day cap on cookies written by JavaScript.
+ * 7-day cap on cookies written by JavaScript. Options it cannot honour throw ClickTrailError `invalid_option`.
  */
 export const clickIdCookie = (requestUrl: string | URL, options: CookieOptions = {}): string[] => {
+  checkCookieOptions('clickIdCookie', options);
   const {
     idParams = options.params ?? DEFAULT_ID_PARAMS,
     keep = [],

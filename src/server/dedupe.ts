@@ -1,3 +1,5 @@
+import { checkCount, checkFunction } from './check';
+
 /**
  * Remembers which postbacks (and webhook events) were already handled. The default lives in memory, per process;
  * a shared store (Redis `SET key claimed NX PX lease` / `DEL key` / `SET key done PX ttl`, a SQL unique key, …)
@@ -31,15 +33,27 @@ export interface MemoryDedupeOptions {
    * the key can be claimed again. Default 5 minutes (never more than ttlMs).
    */
   claimTtlMs?: number;
-  /** At most this many keys are kept; the oldest go first. Default 100,000. */
+  /**
+   * A memory guard: past this many live keys the oldest are forgotten before their ttl ends (and a redelivery of
+   * one of those would be sent again). Default 1,000,000 (about 165 MB; reached only past ~140,000 postbacks a day
+   * in one process, which wants a shared store anyway).
+   */
   max?: number;
   /** Clock, for tests. Default Date.now. */
   now?: () => number;
 }
 
-/** An in-memory DedupeStore: right for one process; use a shared store when several instances send postbacks. */
+/**
+ * An in-memory DedupeStore: right for one process; use a shared store when several instances send postbacks. Capped
+ * by age: a key lives for its ttl and expired keys are dropped from the oldest on; `max` only guards memory. Invalid
+ * options throw ClickTrailError `invalid_option`.
+ */
 export const memoryDedupe = (options: MemoryDedupeOptions = {}): Required<DedupeStore> => {
-  const { ttlMs = 7 * 24 * 3600 * 1000, max = 100_000, now = Date.now } = options;
+  const { ttlMs = 7 * 24 * 3600 * 1000, max = 1_000_000, now = Date.now } = options;
+  checkCount('memoryDedupe', 'ttlMs', ttlMs, 1, Number.MAX_SAFE_INTEGER);
+  checkCount('memoryDedupe', 'claimTtlMs', options.claimTtlMs, 1, Number.MAX_SAFE_INTEGER);
+  checkCount('memoryDedupe', 'max', max, 1, Number.MAX_SAFE_INTEGER);
+  checkFunction('memoryDedupe', 'now', now);
   const claimTtlMs = Math.min(options.claimTtlMs ?? 5 * 60_000, ttlMs);
   // Map keeps insertion order, so the first keys are the oldest.
   const keys = new Map<string, { until: number; done: boolean }>();
@@ -47,9 +61,17 @@ export const memoryDedupe = (options: MemoryDedupeOptions = {}): Required<Dedupe
     const entry = keys.get(key);
     return entry && entry.until > now() ? entry : undefined;
   };
+  // Expired keys leave from the oldest on, up to the first live one: the count of keys follows the ttl, not max.
+  const sweep = (t: number) => {
+    for (const [key, entry] of keys) {
+      if (entry.until > t) break;
+      keys.delete(key);
+    }
+  };
   return {
     // No await before the check-and-set: concurrent claims of one key cannot both win.
     async claim(key) {
+      sweep(now());
       if (live(key)) return false;
       keys.delete(key);
       keys.set(key, { until: now() + claimTtlMs, done: false });

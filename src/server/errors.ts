@@ -65,3 +65,47 @@ export class PostbackError extends ClickTrailError {
     this.results = results;
   }
 }
+
+/** A hook (dedupe store call, currency hook, delivery) took longer than its time limit; code `time_limit`. */
+export class TimeLimitError extends ClickTrailError {
+  /** The limit that was exceeded, in ms. */
+  readonly limitMs: number;
+
+  constructor(what: string, limitMs: number, option: string) {
+    super('time_limit', `${what} took longer than ${limitMs} ms (${option})`);
+    this.limitMs = limitMs;
+  }
+}
+
+/** Why a request body was refused before it was verified. */
+export type RequestBodyErrorCode = 'too_large' | 'body_timeout' | 'body_aborted';
+
+/** A request body was too large, too slow or cut off; `status` is the HTTP answer (413, 408, 400). */
+export class RequestBodyError extends ClickTrailError {
+  declare readonly code: RequestBodyErrorCode;
+  /** The HTTP status to answer with. */
+  readonly status: 413 | 408 | 400;
+
+  constructor(code: RequestBodyErrorCode, message: string) {
+    super(code, message);
+    this.status = code === 'too_large' ? 413 : code === 'body_timeout' ? 408 : 400;
+  }
+}
+
+/**
+ * A value would have changed which path a postback goes to (a path segment made `.` or `..`, which URL parsers
+ * resolve away); code `unsafe_value`. The postback is not sent.
+ */
+export class UnsafeValueError extends ClickTrailError {
+  /** The placeholder whose value was refused. */
+  readonly placeholder: string;
+
+  constructor(placeholder: string, segment: string) {
+    super(
+      'unsafe_value',
+      `The value of {${placeholder}} makes the path segment '${segment}', which URL parsers resolve away ` +
+        '(the postback would go to another path): not sent. Put such values in the query instead.',
+    );
+    this.placeholder = placeholder;
+  }
+}

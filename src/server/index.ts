@@ -7,14 +7,18 @@ export type { Conversion, ResolvedConversion } from './conversion';
 export { type CookieOptions, clickIdCookie, readClickData, readClickId, type StoredClick } from './cookie';
 export { fromMinorUnits } from './currency';
 export { type DedupeStore, type MemoryDedupeOptions, memoryDedupe } from './dedupe';
-export { createDispatcher, type Dispatch, type DispatcherOptions } from './dispatch';
+export { createDispatcher, DEFAULT_DISPATCH_LIMITS, type Dispatch, type DispatcherOptions } from './dispatch';
 export {
   ClickTrailError,
   MissingParamsError,
   PostbackError,
+  RequestBodyError,
+  type RequestBodyErrorCode,
   StripeSignatureError,
   type StripeSignatureErrorCode,
   TemplateError,
+  TimeLimitError,
+  UnsafeValueError,
 } from './errors';
 export type { OutboxDispatch } from './outbox/dispatch';
 export { OutboxError, type OutboxErrorCode } from './outbox/errors';
@@ -22,6 +26,8 @@ export { type MemoryOutboxOptions, memoryOutbox } from './outbox/memory';
 export { postbackReport, type ReportOptions } from './outbox/report';
 export type {
   AttemptOutcome,
+  AttemptRecord,
+  ClaimOptions,
   EnqueueResult,
   NewOutboxRow,
   OutboxAttempt,
@@ -31,6 +37,7 @@ export type {
   OutboxStats,
   OutboxStatus,
   OutboxStore,
+  PruneOptions,
   ReplaySelector,
 } from './outbox/row';
 export { DEFAULT_RETRY_SCHEDULE, type RetryPolicy, scheduleDelay, scheduleSpan } from './outbox/schedule';
@@ -45,6 +52,7 @@ export {
   type WorkerOptions,
 } from './outbox/worker';
 export { type BuildOptions, buildPostbackUrl } from './postback-url';
+export { type BodyLimits, DEFAULT_BODY_LIMITS } from './read-body';
 export {
   type HttpMethod,
   type PostbackBody,

@@ -1,8 +1,11 @@
-import { fromStripeReference } from '../core/stripe-ref';
+import { isValidClickId } from '../core/click';
+import { fromStripeReference, STRIPE_PREFIX } from '../core/stripe-ref';
 import { concatBytes } from './bytes';
+import { invalidOption } from './check';
 import type { Conversion } from './conversion';
 import { fromMinorUnits } from './currency';
 import { ClickTrailError, StripeSignatureError } from './errors';
+import { parseSignatureHeader } from './stripe-header';
 
 /** How old a signature may be, in seconds, when no tolerance is given (Stripe's own default). */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -110,59 +113,58 @@ const toBody = (rawBody: unknown): Body => {
   );
 };
 
-const parseHeader = (header: string | null | undefined): { t: number; v1: string[] } => {
-  if (!header)
-    throw new StripeSignatureError(
-      'header_missing',
-      'No Stripe-Signature header: the request did not come from Stripe, or a proxy dropped the header. ' +
-        "Pass request.headers.get('stripe-signature').",
+const NO_SECRET =
+  "No Stripe webhook secret: pass the endpoint's signing secret (whsec_…, from the dashboard or `stripe listen`), " +
+  'e.g. process.env.STRIPE_WEBHOOK_SECRET: is that variable set where this runs?';
+
+// Blank as stripe-node counts it: empty or only ASCII whitespace.
+const isBlank = (s: unknown): boolean => typeof s !== 'string' || /^[ \t\r\n\f\v]*$/.test(s);
+
+/** The secrets to try, or ClickTrailError `stripe_secret` when there is none (undefined, null, blank, []). */
+export const checkSecret = (secret: unknown): string[] => {
+  const secrets = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? [...secret] : [];
+  if (!secrets.length || secrets.some(isBlank)) throw new ClickTrailError('stripe_secret', NO_SECRET);
+  return secrets as string[];
+};
+
+/** toleranceSeconds must be a number of seconds ≥ 0: NaN or a negative value would silently turn the replay check off. */
+export const checkTolerance = (where: string, tolerance: unknown): void => {
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0)
+    throw invalidOption(
+      where,
+      'toleranceSeconds',
+      'a number of seconds ≥ 0 (0 turns the age check off)',
+      tolerance,
     );
-  let t: string | undefined;
-  const v1: string[] = [];
-  // Split like stripe-node (on ',' then '='), so both accept and refuse the same headers.
-  for (const item of header.split(',')) {
-    const [k, v] = item.split('=');
-    if (k === 't') t = v;
-    else if (k === 'v1' && v !== undefined) v1.push(v);
-  }
-  if (t === undefined || !/^\d+$/.test(t))
-    throw new StripeSignatureError(
-      'header_malformed',
-      'Malformed Stripe-Signature header: no timestamp. Expected `t=<unix time>,v1=<hex signature>[,v1=…]`.',
-    );
-  if (!v1.length)
-    throw new StripeSignatureError(
-      'header_malformed',
-      'Malformed Stripe-Signature header: no v1 signature (the only scheme Stripe signs with). ' +
-        'Expected `t=<unix time>,v1=<hex signature>[,v1=…]`.',
-    );
-  return { t: Number(t), v1 };
 };
 
 /**
  * Verifies a Stripe webhook as Stripe specifies (HMAC-SHA256 of `${t}.${rawBody}` keyed by the whole `whsec_…`
  * secret; any v1 may match, which is how secret rotation works; constant-time compare) and returns the parsed event.
- * Throws StripeSignatureError (answer 400) whose message says what to fix.
+ * Throws StripeSignatureError (answer 400) whose message says what to fix; ClickTrailError `stripe_payload` (400) for
+ * a signed body that is not a JSON event object; ClickTrailError `stripe_secret` or `invalid_option` for a missing
+ * secret or a bad option (the server's configuration: answer 500). The header is read exactly as stripe-node reads it.
  */
 export const verifyStripeEvent = async (
   rawBody: string | Uint8Array | ArrayBuffer,
   signatureHeader: string | null | undefined,
-  secret: string | readonly string[],
+  secret: string | readonly string[] | null | undefined,
   options: VerifyOptions = {},
 ): Promise<StripeEvent> => {
+  // Configuration first: a missing secret is the server's fault, whatever the request looks like.
+  const secrets = checkSecret(secret);
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  checkTolerance('verifyStripeEvent', tolerance);
+  const nowMs = options.now === undefined ? Date.now() : +options.now;
+  if (!Number.isFinite(nowMs))
+    throw invalidOption('verifyStripeEvent', 'now', 'epoch ms or a valid Date', options.now);
   const body = toBody(rawBody);
-  const { t, v1 } = parseHeader(signatureHeader);
-  const secrets = typeof secret === 'string' ? [secret] : secret;
-  if (!secrets.length || secrets.some((s) => typeof s !== 'string' || !s.trim()))
-    throw new ClickTrailError(
-      'stripe_secret',
-      "No Stripe webhook secret: pass the endpoint's signing secret (whsec_…, from the dashboard or `stripe listen`).",
-    );
+  const { timestamp, signatures } = parseSignatureHeader(signatureHeader);
   const hmac = (!options.webCrypto && fastHmac()) || webHmac;
   let match = false;
   for (const s of secrets) {
-    const expected = toHex(await hmac(s, `${t}.`, body));
-    for (const sig of v1) match = sameHex(expected, sig) || match;
+    const expected = toHex(await hmac(s, `${timestamp}.`, body));
+    for (const sig of signatures) match = sameHex(expected, sig) || match;
   }
   if (!match) {
     const space = secrets.some((s) => /\s/.test(s))
@@ -174,20 +176,26 @@ export const verifyStripeEvent = async (
         `raw body, or the secret is not this endpoint's signing secret (whsec_…; \`stripe listen\` prints its own). ${RAW_BODY_HELP}${space}`,
     );
   }
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const nowMs = options.now === undefined ? Date.now() : +options.now;
-  const age = Math.floor(nowMs / 1000) - t;
+  // As stripe-node: an unreadable timestamp (NaN) has no age; only the secret's holder could have signed it.
+  const age = Math.floor(nowMs / 1000) - timestamp;
   if (tolerance > 0 && age > tolerance)
     throw new StripeSignatureError(
       'timestamp',
       `The Stripe-Signature timestamp is ${age} s old, over the ${tolerance} s tolerance: a replayed or long-delayed ` +
         'event. If every event fails this way, check the server clock.',
     );
+  let parsed: unknown;
   try {
-    return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as StripeEvent;
+    parsed = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body));
   } catch {
     throw new ClickTrailError('stripe_payload', 'The Stripe webhook body is signed but is not JSON.');
   }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ClickTrailError(
+      'stripe_payload',
+      `The Stripe webhook body is signed but is not an event object (it is ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}).`,
+    );
+  return parsed as StripeEvent;
 };
 
 /** Options of conversionFromStripe. */
@@ -206,49 +214,68 @@ const metadataParams = (metadata: unknown, skip: string): Record<string, string>
   return params;
 };
 
+/** A click id from Stripe, if it is one: the same validation as any click id (no control characters, …). */
+const validClickId = (id: string | undefined): string | undefined => (isValidClickId(id) ? id : undefined);
+
+/**
+ * The click id a client_reference_id stands for: itself, or what the browser's `ct64_` encoding decodes to. A
+ * `ct64_` reference that does not decode to a valid click id (corrupt, or crafted to carry CR/LF) stands for none.
+ */
+const clickIdFromReference = (ref: string): string | undefined => {
+  const id = fromStripeReference(ref);
+  return id === ref && ref.startsWith(STRIPE_PREFIX) ? undefined : validClickId(id);
+};
+
 /**
  * The Conversion a Stripe event stands for, or null: checkout.session.completed (paid, or no payment required: a
  * lead) and checkout.session.async_payment_succeeded use client_reference_id (as the browser side encoded it);
- * charge.succeeded uses metadata. Null for any other event, an unpaid session, or no click id.
+ * charge.succeeded uses metadata. Null for any other event, an unpaid session, no valid click id, or anything that
+ * is not an event at all (null, a string, …). The conversion's `event` is `'lead'` when nothing was paid (no payment
+ * required, or an amount of 0), else `'sale'`.
  */
 export const conversionFromStripe = (
-  event: StripeEvent,
+  event: StripeEvent | null | undefined,
   options: StripeConversionOptions = {},
 ): Conversion | null => {
   const key = options.metadataKey ?? 'click_id';
-  const o = obj(event?.data?.object);
+  const e = obj(event);
+  const o = obj(obj(e.data).object);
   const metadata = obj(o.metadata);
+  const fromMetadata = validClickId(str(metadata[key]));
   let clickId: string | undefined;
   let transactionId: string | undefined;
   let minor: unknown;
   let email: string | undefined;
   if (
-    (event.type === 'checkout.session.completed' &&
+    (e.type === 'checkout.session.completed' &&
       (o.payment_status === 'paid' || o.payment_status === 'no_payment_required')) ||
-    event.type === 'checkout.session.async_payment_succeeded'
+    e.type === 'checkout.session.async_payment_succeeded'
   ) {
     const ref = str(o.client_reference_id);
-    clickId = ref ? fromStripeReference(ref) : str(metadata[key]);
+    clickId = (ref && clickIdFromReference(ref)) || fromMetadata;
     transactionId = str(o.id);
     minor = o.amount_total;
     email = str(obj(o.customer_details).email) ?? str(o.customer_email);
-  } else if (event.type === 'charge.succeeded') {
+  } else if (e.type === 'charge.succeeded') {
     // A charge has no client_reference_id: the click id must have been put in its (or its PaymentIntent's) metadata.
-    clickId = str(metadata[key]);
+    clickId = fromMetadata;
     transactionId = str(o.payment_intent) ?? str(o.id);
     minor = o.amount;
     email = str(obj(o.billing_details).email) ?? str(o.receipt_email);
   } else return null;
   const currency = str(o.currency);
-  if (!clickId || !transactionId || !currency || typeof minor !== 'number') return null;
+  if (!clickId || !transactionId || !currency || typeof minor !== 'number' || !Number.isFinite(minor))
+    return null;
   return {
     clickId,
     transactionId,
     amount: fromMinorUnits(minor, currency),
     currency: currency.toUpperCase(),
+    // Said here rather than left to the dispatcher's default, so every consumer of the conversion sees the same.
+    event: o.payment_status === 'no_payment_required' || minor === 0 ? 'lead' : 'sale',
     status: 'approved',
     ...(email ? { email } : {}),
-    ...(typeof event.created === 'number' ? { timestamp: event.created } : {}),
+    ...(typeof e.created === 'number' ? { timestamp: e.created } : {}),
     // Metadata the merchant set on the session or charge lets the offers/affiliate rule filters match webhooks.
     ...(str(metadata.offer_id) ? { offerId: str(metadata.offer_id) } : {}),
     ...(str(metadata.affiliate_id) ? { affiliateId: str(metadata.affiliate_id) } : {}),

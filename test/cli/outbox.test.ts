@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main';
 import { postgresOutbox } from '../../src/server/outbox/postgres';
 import type { OutboxStore } from '../../src/server/outbox/row';
 import { sqliteOutbox } from '../../src/server/outbox/sqlite';
+import { openRaw } from '../server/outbox/fixtures/raw-sqlite';
 import { newRow } from '../server/outbox/suite';
 import { freshDatabase, postgresSkip } from '../setup/postgres-context';
 import { fakeIo } from './fake-io';
@@ -185,6 +186,24 @@ describe('clicktrail log / replay usage', () => {
     }
   });
 
+  it('never creates or migrates an outbox: a wrong file, database or --table is reported, not filled', async () => {
+    const empty = join(dir, 'not-an-outbox.db');
+    openRaw(empty).close();
+    const f = fakeIo();
+    expect(await main(['log', '--db', empty], f.io)).toBe(1);
+    expect(f.stderr()).toMatch(/has no clicktrail outbox with this table prefix/);
+    const check = openRaw(empty, { readonly: true });
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([]);
+    check.close();
+    const ok = join(dir, 'prefixed.db');
+    await sqliteOutbox({ path: ok, table: 'shop' }).open();
+    const wrong = fakeIo();
+    expect(await main(['replay', '--failed', '--db', ok], wrong.io)).toBe(1);
+    expect(wrong.stderr()).toMatch(/no clicktrail outbox with this table prefix/);
+    const right = fakeIo();
+    expect(await main(['replay', '--failed', '--db', ok, '--table', 'shop'], right.io)).toBe(0);
+  });
+
   it('reports an outbox it cannot open as a failure with the reason, and a bad filter likewise', async () => {
     const f = fakeIo();
     expect(await main(['log', '--db', join(dir, 'nope', 'x.db')], f.io)).toBe(1);
@@ -194,6 +213,56 @@ describe('clicktrail log / replay usage', () => {
     const bad = fakeIo();
     expect(await main(['log', '--db', ok, '--status', 'sent'], bad.io)).toBe(1);
     expect(bad.stderr()).toContain("Unknown status 'sent'");
+  });
+
+  it('prints no terminal control sequence a click id, a URL or an error carries', async () => {
+    const path = join(dir, 'hostile.db');
+    const store = sqliteOutbox({ path });
+    // From Stripe metadata or a tracker: an OSC that retitles the window, a CSI that clears the screen, a bidi
+    // override that reverses what follows.
+    const hostile = 'c\u001b]0;pwned\u0007\u001b[2J\u202eevil';
+    const [r] = await store.enqueue(
+      [
+        newRow({
+          clickId: hostile,
+          url: `https://t.example/?c=${hostile}`,
+          template: `https://t/${hostile}`,
+        }),
+      ],
+      Date.now(),
+    );
+    const id = r?.row.id as number;
+    await store.claim({ owner: 'w', now: Date.now(), leaseMs: 1000, limit: 1, rules: ['r1'] });
+    await store.finish(
+      [
+        {
+          rowId: id,
+          owner: 'w',
+          status: 'failed',
+          url: `https://t.example/?c=${hostile}`,
+          attempt: {
+            attempt: 1,
+            startedAt: Date.now(),
+            durationMs: 1,
+            url: 'u',
+            outcome: 'failed',
+            error: hostile,
+          },
+        },
+      ],
+      Date.now(),
+    );
+    await store.close();
+    for (const argv of [['log'], ['log', '--id', String(id)]]) {
+      const f = fakeIo();
+      expect(await main([...argv, '--db', path], f.io)).toBe(0);
+      expect(f.stdout()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(f.stdout()).toContain('c\\u001b]0;pwned\\u0007\\u001b[2J\\u202eevil');
+    }
+    // JSON escapes them itself, and keeps the value whole.
+    const json = fakeIo();
+    await main(['log', '--db', path, '--json'], json.io);
+    expect(JSON.parse(json.stdout()).rows[0].clickId).toBe(hostile);
   });
 
   it('parseWhen reads durations ago and dates', () => {

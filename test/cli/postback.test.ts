@@ -182,4 +182,15 @@ describe('clicktrail postback --send', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--timeout must be a whole number, got 'soon'");
   });
+
+  it('refuses a --timeout of 0 and more than 100 --retries as usage errors, sending nothing', async () => {
+    seen.length = 0;
+    const zero = await run(`${origin}/pb`, '--send', '--timeout', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--timeout must be from 1 to 2147483647 ms, got '0'");
+    const many = await run(`${origin}/pb`, '--send', '--retries', '1000');
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain("--retries must be at most 100, got '1000'");
+    expect(seen).toHaveLength(0);
+  });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isValidClickId } from '../../src/core/click';
 import {
   fromStripeReference,
   isStripeSafe,
@@ -62,7 +63,8 @@ describe('toStripeReference', () => {
       fc.property(ids, (id) => {
         const ref = toStripeReference(id);
         fc.pre(ref !== undefined);
-        expect(fromStripeReference(ref!)).toBe(id);
+        // Valid click ids come back; anything else (CR/LF, control characters) never decodes to itself.
+        expect(fromStripeReference(ref!)).toBe(isValidClickId(id) ? id : ref);
         expect(toStripeReference(id)).toBe(ref);
       }),
     );
@@ -83,6 +85,13 @@ describe('fromStripeReference', () => {
     expect(fromStripeReference(`ct64_${Buffer.from([0xff, 0xfe, 0x2e]).toString('base64url')}`)).toMatch(
       /^ct64_/,
     );
+  });
+  it('never decodes to a value that is not a valid click id (CR/LF, control characters, whitespace)', () => {
+    expect(fromStripeReference('ct64_YQ0KYg')).toBe('ct64_YQ0KYg');
+    for (const bad of ['a\r\nb', 'a\u0000b', 'a b', ' a', '\u0085x', 'x'.repeat(257)]) {
+      const ref = `ct64_${b64url(bad)}`;
+      expect(fromStripeReference(ref)).toBe(ref);
+    }
   });
   it('decodes what a server sees from Stripe for an id with a dot', () => {
     expect(fromStripeReference(`ct64_${b64url('1234.5678')}`)).toBe('1234.5678');

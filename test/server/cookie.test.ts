@@ -236,3 +236,127 @@ describe('clickIdMiddleware', () => {
     expect(set[2]).toMatch(/^click_id_data=ct_src=click_id&ct_exp=\d+&affid=5;/);
   });
 });
+
+describe('clickIdCookie options that would write a broken or hostile cookie', () => {
+  const url = 'https://shop.example.com/?click_id=abc';
+
+  it('refuses a domain that would inject cookie attributes, with a typed error', () => {
+    for (const domain of [
+      'example.com; HttpOnly',
+      'example.com;domain=evil.com',
+      'example.com\r\nSet-Cookie: x=1',
+      'exa mple.com',
+      'example.com=',
+      '-example.com',
+      'example..com',
+      `${'a'.repeat(64)}.com`,
+      true,
+      42,
+    ])
+      expect(() => clickIdCookie(url, { domain: domain as string, now: NOW })).toThrow(
+        expect.objectContaining({ code: 'invalid_option', message: expect.stringMatching(/domain must be/) }),
+      );
+    expect(clickIdCookie(url, { domain: '.example.com', now: NOW })[0]).toMatch(/; domain=\.example\.com;/);
+    expect(clickIdCookie(url, { domain: 'xn--bcher-kva.example', now: NOW })[0]).toMatch(
+      /domain=xn--bcher-kva/,
+    );
+  });
+
+  it('property: whatever the domain option, the cookie has exactly the five expected attributes or is refused', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (domain) => {
+        let cookies: string[];
+        try {
+          cookies = clickIdCookie(url, { domain, now: NOW });
+        } catch (e) {
+          expect(e).toMatchObject({ code: 'invalid_option' });
+          return;
+        }
+        for (const c of cookies) {
+          const attributes = c.split('; ').slice(1);
+          expect(attributes).toHaveLength(domain ? 5 : 4);
+          expect(attributes.filter((a) => /^domain=/i.test(a))).toHaveLength(domain ? 1 : 0);
+          expect(c).not.toMatch(/[\r\n]/);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses days of 0, NaN, negative, Infinity or over 3650 instead of writing "expires now" or "Invalid Date"', () => {
+    for (const days of [0, Number.NaN, -1, Number.POSITIVE_INFINITY, 3651, '30'])
+      expect(() => clickIdCookie(url, { days: days as number, now: NOW })).toThrow(
+        expect.objectContaining({ code: 'invalid_option', message: expect.stringMatching(/days must be/) }),
+      );
+    expect(clickIdCookie(url, { days: 0.5, now: NOW })[0]).toContain(
+      `expires=${new Date(NOW + 43_200_000).toUTCString()}`,
+    );
+  });
+
+  it('refuses id params, keep and attribution of the wrong kind', () => {
+    for (const options of [
+      { idParams: [] },
+      { idParams: 'click_id' },
+      { params: [''] },
+      { keep: 'affid' },
+      { attribution: 'middle' },
+    ])
+      expect(() => clickIdCookie(url, options as never)).toThrow(
+        expect.objectContaining({ code: 'invalid_option' }),
+      );
+  });
+});
+
+describe('clickIdMiddleware behind a proxy', () => {
+  const run = (middleware: ReturnType<typeof clickIdMiddleware>, headers: Record<string, string>) => {
+    const set = new Map<string, unknown>();
+    const res = {
+      statusCode: 200,
+      setHeader: (n: string, v: unknown) => set.set(n, v),
+      getHeader: (n: string) => set.get(n),
+      end: () => {},
+    };
+    // A plain-http socket: TLS ended at the proxy.
+    const req = { headers, url: '/?click_id=z', socket: {}, [Symbol.asyncIterator]: async function* () {} };
+    middleware(req, res);
+    return (set.get('set-cookie') as string[] | undefined) ?? [];
+  };
+  const forwarded = {
+    host: 'internal:8080',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'shop.example.com',
+  };
+
+  it('with trustProxy, an https X-Forwarded-Proto gives Secure cookies on the forwarded host', () => {
+    const cookies = run(clickIdMiddleware({ trustProxy: true }), forwarded);
+    expect(cookies).toHaveLength(2);
+    for (const c of cookies) expect(c).toMatch(/; domain=example\.com; SameSite=Lax; Secure$/);
+    // A list (`https, http`, appended by each proxy) counts by its first value, the client's.
+    expect(
+      run(clickIdMiddleware({ trustProxy: true }), { ...forwarded, 'x-forwarded-proto': 'https, http' })[0],
+    ).toMatch(/Secure$/);
+  });
+
+  it('without trustProxy the forwarded headers are ignored (any client could send them)', () => {
+    for (const c of run(clickIdMiddleware(), forwarded)) {
+      expect(c).not.toMatch(/Secure/);
+      expect(c).not.toMatch(/domain=/);
+    }
+  });
+
+  it('ignores forwarded values that are not a scheme or a host', () => {
+    const cookies = run(clickIdMiddleware({ trustProxy: true }), {
+      host: 'shop.example.com',
+      'x-forwarded-proto': 'javascript',
+      'x-forwarded-host': 'evil.example/?click_id=forged#',
+    });
+    expect(cookies[0]).toMatch(/^click_id=z; .*domain=example\.com; SameSite=Lax$/);
+  });
+
+  it('throws for bad options when the middleware is created, not on every landing', () => {
+    expect(() => clickIdMiddleware({ domain: 'x; HttpOnly' })).toThrow(
+      expect.objectContaining({ code: 'invalid_option' }),
+    );
+    expect(() => clickIdMiddleware({ days: 0 })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+  });
+});

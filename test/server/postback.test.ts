@@ -372,3 +372,310 @@ describe('redactUrl', () => {
     );
   });
 });
+
+describe('buildPostbackUrl on odd bases', () => {
+  it('a base ending in & or ? gets its params without an empty pair (no &&)', () => {
+    expect(buildPostbackUrl('https://t.example/pb?a=1&', { b: 2 })).toBe('https://t.example/pb?a=1&b=2');
+    expect(buildPostbackUrl('https://t.example/pb?', { b: 2, c: 3 })).toBe('https://t.example/pb?b=2&c=3');
+    expect(buildPostbackUrl('https://t.example/pb?a=1&#h', { b: 2 })).toBe('https://t.example/pb?a=1&b=2#h');
+    // An empty pair inside the query stays as written; with nothing to add the base is left alone.
+    expect(buildPostbackUrl('https://t.example/pb?a=1&&c=3', { b: 2 })).toBe(
+      'https://t.example/pb?a=1&&c=3&b=2',
+    );
+    expect(buildPostbackUrl('https://t.example/pb?a=1&', { b: null })).toBe('https://t.example/pb?a=1&');
+  });
+
+  it('property: never an empty pair where the params were added', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('?', '?a=1&', '?a=1&&', '?&', ''),
+        fc.dictionary(fc.string({ minLength: 1 }), fc.string()),
+        (query, params) => {
+          fc.pre(Object.keys(params).length > 0 && !('a' in params));
+          const url = buildPostbackUrl(`https://t.example/pb${query}`, params);
+          const pairs = url.slice(url.indexOf('?') + 1).split('&');
+          // The base's own pairs as written, but a trailing empty one; then one non-empty pair per param.
+          const own = query.slice(1).split('&');
+          if (own[own.length - 1] === '') own.pop();
+          expect(pairs.slice(0, own.length)).toEqual(own);
+          expect(pairs.slice(own.length)).toHaveLength(Object.keys(params).length);
+          for (const pair of pairs.slice(own.length)) expect(pair).toMatch(/^[^=&]+=/);
+        },
+      ),
+    );
+  });
+
+  it('100,000 params are appended in linear time', { timeout: 20_000 }, () => {
+    const params = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`p${i}`, i]));
+    expect(buildPostbackUrl('https://t.example/pb?x=1', params)).toMatch(/&p99999=99999$/);
+  });
+});
+
+describe('redactUrl on hostile and unusual URLs', () => {
+  it('hides pwd, pw (as a word), password and credential values; a URL password that contains @', () => {
+    expect(
+      redactUrl(
+        'https://u:p@ss@h/x?pwd=1&pw=2&user_pw=3&userPw=4&PW=5&password=6&credentials=7&pwa=8&upw=9&a=1',
+      ),
+    ).toBe(
+      'https://u:***@h/x?pwd=***&pw=***&user_pw=***&userPw=***&PW=***&password=***&credentials=***&pwa=8&upw=9&a=1',
+    );
+  });
+
+  it('hides a token that follows a ? inside another value, and in the fragment', () => {
+    expect(redactUrl('https://h/x?next=/a?token=T1&b=2#?sig=S2')).toBe(
+      'https://h/x?next=/a?token=***&b=2#?sig=***',
+    );
+  });
+
+  it('is linear on a 1 MB URL made of ?, & and = (the old pattern backtracked quadratically)', {
+    timeout: 20_000,
+  }, () => {
+    for (const unit of ['?', '?a', '&', '?a=', '=?']) {
+      const url = `https://h/x?${unit.repeat(1_000_000 / unit.length)}&token=T`;
+      expect(redactUrl(url).endsWith('token=***')).toBe(true);
+    }
+  });
+});
+
+describe('memoryDedupe is capped by age', () => {
+  it('a postback claimed again within its ttl is a duplicate even after 100,000 newer keys', async () => {
+    const store = memoryDedupe();
+    expect(await store.claim('postback:old:net')).toBe(true);
+    await store.done('postback:old:net');
+    for (let i = 0; i < 100_000; i++) {
+      await store.claim(`postback:t${i}:net`);
+      await store.done(`postback:t${i}:net`);
+    }
+    expect(await store.claim('postback:old:net')).toBe(false);
+  });
+
+  it('expired keys leave first; max only guards memory, forgetting the oldest live keys', async () => {
+    let t = 0;
+    const store = memoryDedupe({ ttlMs: 10, max: 2, now: () => t });
+    await store.claim('a');
+    t = 5;
+    await store.claim('b');
+    t = 11; // a has expired, b has not
+    expect(await store.claim('c')).toBe(true);
+    expect(await store.claim('b')).toBe(false);
+    expect(await store.claim('d')).toBe(true); // past max: b, the oldest live key, is forgotten
+    expect(await store.claim('b')).toBe(true);
+  });
+
+  it('refuses a ttl or max that cannot work', () => {
+    for (const options of [{ ttlMs: 0 }, { ttlMs: Number.NaN }, { max: 0 }, { max: 1.5 }, { now: 5 }])
+      expect(() => memoryDedupe(options as never)).toThrow(
+        expect.objectContaining({ code: 'invalid_option' }),
+      );
+  });
+});
+
+describe('dispatch when hooks hang, throw or reject', () => {
+  const rule: PostbackRule = { id: 'net', url: 'https://t.example/pb?c={click_id}' };
+  const sent = () => recorder();
+
+  it('a dedupe store that never answers fails the postback after hookTimeoutMs; a late claim is given back', async () => {
+    let grant: ((won: boolean) => void) | undefined;
+    const released: string[] = [];
+    const { requests, send } = sent();
+    const dispatch = createDispatcher({
+      rules: [rule],
+      send,
+      hookTimeoutMs: 20,
+      throwOnFailure: false,
+      dedupe: {
+        claim: () => new Promise<boolean>((resolve) => (grant = resolve)),
+        release: async (key) => void released.push(key),
+      },
+    });
+    const [entry] = await dispatch(conversion());
+    expect(entry).toMatchObject({
+      rule: 'net',
+      outcome: 'failed',
+      error: expect.stringMatching(/claim\(\) took longer than 20 ms \(hookTimeoutMs\)/),
+    });
+    expect(requests).toHaveLength(0);
+    grant?.(true);
+    await expect.poll(() => released).toEqual(['postback:tx-1:net']);
+  });
+
+  it('a currency hook that hangs or throws fails only its own rule, and gives the claim back', async () => {
+    const { requests, send } = sent();
+    const log: PostbackResult[] = [];
+    const dispatch = createDispatcher({
+      send,
+      hookTimeoutMs: 20,
+      throwOnFailure: false,
+      log: (e) => void log.push(e),
+      rules: [
+        { id: 'hangs', url: 'https://a.example/?a={amount}', currency: () => new Promise(() => {}) },
+        {
+          id: 'throws',
+          url: 'https://b.example/?a={amount}',
+          currency: () => {
+            throw new Error('rates down');
+          },
+        },
+        { id: 'fine', url: 'https://c.example/?a={amount}' },
+      ],
+    });
+    const results = await dispatch(conversion());
+    expect(results.map((r) => [r.rule, r.outcome])).toEqual([
+      ['hangs', 'failed'],
+      ['throws', 'failed'],
+      ['fine', 'sent'],
+    ]);
+    expect(results[0]?.error).toMatch(/currency hook took longer than 20 ms/);
+    expect(results[1]?.error).toBe('rates down');
+    expect(log).toHaveLength(3);
+    expect(requests.map((r) => r.url)).toEqual(['https://c.example/?a=150']);
+    // Claims were given back: with the hooks mended, the next dispatch sends exactly those two.
+    const again = await createDispatcher({ rules: [rule], send })(conversion());
+    expect(again[0]?.outcome).toBe('sent');
+  });
+
+  it('a send that hangs is stopped after sendTimeoutMs: its signal aborts and the postback fails', async () => {
+    let signal: AbortSignal | undefined;
+    const dispatch = createDispatcher({
+      rules: [rule],
+      sendTimeoutMs: 30,
+      throwOnFailure: false,
+      send: (_req, options) => {
+        signal = options?.signal;
+        return new Promise(() => {});
+      },
+    });
+    const [entry] = await dispatch(conversion());
+    expect(entry).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/delivery took longer than 30 ms/),
+    });
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it("a store whose done() fails after delivery: every rule's entry is still returned and logged", async () => {
+    const store = memoryDedupe();
+    const log: PostbackResult[] = [];
+    const { send } = sent();
+    const results = await createDispatcher({
+      send,
+      log: (e) => void log.push(e),
+      rules: [rule, { id: 'second', url: 'https://s.example/pb?c={click_id}' }],
+      dedupe: { ...store, done: () => Promise.reject(new Error('redis down')) },
+    })(conversion());
+    expect(results.map((r) => [r.rule, r.outcome, r.ok])).toEqual([
+      ['net', 'sent', true],
+      ['second', 'sent', true],
+    ]);
+    expect(results[0]?.error).toMatch(/delivered, but recording it failed: redis down/);
+    expect(log).toHaveLength(2);
+  });
+
+  it('a store whose claim() throws fails that postback; the others are delivered and logged', async () => {
+    const store = memoryDedupe();
+    const { requests, send } = sent();
+    const log: PostbackResult[] = [];
+    const results = await createDispatcher({
+      send,
+      log: (e) => void log.push(e),
+      rules: [rule, { id: 'second', url: 'https://s.example/pb?c={click_id}' }],
+      dedupe: {
+        ...store,
+        claim: async (key) => {
+          if (key.endsWith(':second')) throw new Error('store down');
+          return store.claim(key);
+        },
+      },
+      throwOnFailure: true,
+    })(conversion()).catch((e: PostbackError) => e);
+    expect(results).toBeInstanceOf(PostbackError);
+    expect(log.map((e) => [e.rule, e.outcome])).toEqual([
+      ['net', 'sent'],
+      ['second', 'failed'],
+    ]);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a log that rejects (or throws) never becomes an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const { send } = sent();
+      for (const log of [
+        async () => {
+          throw new Error('log sink down');
+        },
+        () => {
+          throw new Error('log sink down');
+        },
+      ]) {
+        const results = await createDispatcher({ rules: [rule], send, log })(
+          conversion({ transactionId: `${Math.random()}` }),
+        );
+        expect(results[0]?.outcome).toBe('sent');
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
+  it('refuses a null conversion with the typed error, not a TypeError', async () => {
+    await expect(createDispatcher({ rules: [rule] })(null as unknown as Conversion)).rejects.toBeInstanceOf(
+      MissingParamsError,
+    );
+  });
+});
+
+describe('createDispatcher refuses configuration that cannot work, when it is created', () => {
+  const ok: PostbackRule = { id: 'ok', url: 'https://t.example/pb?c={click_id}' };
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['rules not an array', { rules: ok }, /rules must be an array/],
+    ['a rule that is not an object', { rules: [null] }, /Each rule must be an object/],
+    ['url and params together', { rules: [{ ...ok, params: { a: '1' } }] }, /params go with base/],
+    [
+      'a non-string param template',
+      { rules: [{ id: 'b', base: 'https://t.example/pb', params: { a: 1 } }] },
+      /params must be/,
+    ],
+    ['a bad method', { rules: [{ ...ok, method: 'PUT' }] }, /method must be 'GET' or 'POST'/],
+    ['a bad body', { rules: [{ ...ok, body: 'xml' }] }, /body must be 'form' or 'json'/],
+    ['a bad missing mode', { rules: [{ ...ok, missing: 'drop' }] }, /missing must be/],
+    ['a header with a line break', { rules: [{ ...ok, headers: { 'x-k': 'a\r\nb' } }] }, /line break/],
+    ['filters that are not lists', { rules: [{ ...ok, events: 'sale' }] }, /events must be an array/],
+    [
+      'a currency hook that is not a function',
+      { rules: [{ ...ok, currency: 'EUR' }] },
+      /currency must be a function/,
+    ],
+    ['a rule send option', { rules: [{ ...ok, send: { retries: Number.NaN } }] }, /rule 'ok' send: retries/],
+    ['sendOptions', { rules: [ok], sendOptions: { timeoutMs: 0 } }, /sendOptions: timeoutMs/],
+    ['hookTimeoutMs', { rules: [ok], hookTimeoutMs: Number.NaN }, /hookTimeoutMs/],
+    ['sendTimeoutMs', { rules: [ok], sendTimeoutMs: -1 }, /sendTimeoutMs/],
+    [
+      'a dedupe without release',
+      { rules: [ok], dedupe: { claim: async () => true } },
+      /dedupe must be a DedupeStore/,
+    ],
+    ['a log that is not a function', { rules: [ok], log: console }, /log must be a function/],
+    [
+      'credentials fetch refuses',
+      { rules: [{ id: 'c', url: 'https://u:SECRET@t.example/pb' }] },
+      /credentials.*authorization/,
+    ],
+  ])('%s', (_, options, message) => {
+    let error: unknown;
+    try {
+      createDispatcher(options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ClickTrailError);
+    expect((error as ClickTrailError).code).toMatch(/^invalid_(rule|option)$/);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('SECRET');
+  });
+});

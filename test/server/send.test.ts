@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Conversion, createDispatcher, type PostbackResult, sendPostback } from '../../src/server/index';
+import {
+  type Conversion,
+  createDispatcher,
+  type PostbackRequest,
+  type PostbackResult,
+  type SendOptions,
+  sendPostback,
+} from '../../src/server/index';
 import { parseRetryAfter } from '../../src/server/send';
 import { type Behaviour, type Receiver, startReceiver } from './receiver';
 
@@ -49,7 +57,7 @@ describe('sendPostback against a real receiver', () => {
 
   it('keeps secrets out of fetch’s own error messages, and does not retry a URL fetch cannot parse', async () => {
     const r = await sendPostback('http://exa mple.test/pb?token=SECRET123&k=e', { retries: 3, backoffMs: 1 });
-    expect(r).toMatchObject({ ok: false, outcome: 'failed', attempts: 1 });
+    expect(r).toMatchObject({ ok: false, outcome: 'failed', attempts: 0 });
     expect(r.error).toMatch(/URL/);
     expect(JSON.stringify(r)).not.toContain('SECRET123');
     const withPassword = await sendPostback('http://user:hunter2@127.0.0.1:9/pb?sig=SECRET456', {
@@ -205,4 +213,183 @@ describe('dispatch under load, with a receiver that fails on purpose', () => {
     expect([...receiver.accepted.values()].every((n) => n === 1)).toBe(true);
     expect(receiver.bodies.get('t7-post')).toBe('k=t7-post&c=c7');
   }, 120_000);
+});
+
+describe('sendPostback options and requests that cannot work', () => {
+  /** A fetch that always answers 500, counting calls: the worst case for a retry loop. */
+  const failing = () => {
+    let calls = 0;
+    const fetch = (async () => {
+      calls++;
+      return new Response('no', { status: 500 });
+    }) as typeof globalThis.fetch;
+    return { fetch, calls: () => calls };
+  };
+  const noWait = async () => undefined;
+
+  it('refuses retries, timeouts and delays that would loop forever or fail every attempt, before any request', async () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ retries: Number.NaN }, /retries must be a whole number from 0 to 100, got NaN/],
+      [{ retries: Number.POSITIVE_INFINITY, backoffMs: Number.NaN }, /retries/],
+      [{ retries: -1 }, /retries/],
+      [{ retries: 1.5 }, /retries/],
+      [{ timeoutMs: 0 }, /timeoutMs/],
+      [{ timeoutMs: Number.NaN }, /timeoutMs/],
+      [{ timeoutMs: -1 }, /timeoutMs/],
+      [{ timeoutMs: 2 ** 31 }, /timeoutMs/],
+      [{ backoffMs: Number.NaN }, /backoffMs/],
+      [{ maxDelayMs: -5 }, /maxDelayMs/],
+      [{ fetch: 'fetch' }, /fetch must be a function/],
+    ];
+    for (const [options, message] of bad) {
+      const { fetch, calls } = failing();
+      await expect(
+        sendPostback('https://t.example/pb', { fetch, sleep: noWait, ...options } as SendOptions),
+      ).rejects.toMatchObject({ code: 'invalid_option', message: expect.stringMatching(message) });
+      expect(calls()).toBe(0);
+    }
+  });
+
+  it('property: options are refused (nothing sent) or the attempts are bounded by retries + 1', async () => {
+    const number = fc.oneof(
+      fc.integer({ min: -3, max: 6 }),
+      fc.double(),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, 2 ** 31, 2 ** 31 - 1),
+    );
+    const value = fc.oneof(number, fc.constantFrom(undefined, null, '5', true, {}));
+    const valid = (v: unknown, min: number, max: number) =>
+      v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ timeoutMs: value, retries: value, backoffMs: value, maxDelayMs: value }),
+        async (options) => {
+          const ok =
+            valid(options.timeoutMs, 1, 2 ** 31 - 1) &&
+            valid(options.retries, 0, 100) &&
+            valid(options.backoffMs, 0, 2 ** 31 - 1) &&
+            valid(options.maxDelayMs, 0, 2 ** 31 - 1);
+          // Large retry counts are valid; the property only needs a few: cap what runs, not what is checked.
+          fc.pre(!ok || ((options.retries as number | undefined) ?? 3) <= 6);
+          const { fetch, calls } = failing();
+          const run = sendPostback('https://t.example/pb', {
+            ...options,
+            fetch,
+            sleep: noWait,
+          } as SendOptions);
+          if (!ok) {
+            await expect(run).rejects.toMatchObject({ code: 'invalid_option' });
+            expect(calls()).toBe(0);
+          } else {
+            const result = await run;
+            expect(result).toMatchObject({ ok: false, outcome: 'failed', status: 500 });
+            expect(result.attempts).toBe(((options.retries as number | undefined) ?? 3) + 1);
+            expect(calls()).toBe(result.attempts);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('fails at once, without retrying, a request fetch would refuse every time', async () => {
+    const cases: [string | PostbackRequest, RegExp][] = [
+      ['https://user:pw@t.example/pb?k=1', /credentials.*authorization/],
+      ['ftp://t.example/pb', /must be http\(s\), not ftp:/],
+      ['data:,hello', /must be http\(s\)/],
+      ['javascript:alert(1)', /must be http\(s\)/],
+      ['/relative/pb', /not a valid absolute URL/],
+      [{ url: 'https://t.example/pb', headers: { 'x-key': 'a\r\nx-evil: 1' } }, /line break/],
+      [{ url: 'https://t.example/pb', headers: { 'bad name': 'v' } }, /not a valid HTTP header name/],
+      [{ url: 'https://t.example/pb', method: 'DELETE' as 'GET' }, /GET or POST/],
+    ];
+    for (const [request, message] of cases) {
+      const { fetch, calls } = failing();
+      const result = await sendPostback(request, { fetch, retries: 3, sleep: noWait });
+      expect(result).toMatchObject({
+        ok: false,
+        outcome: 'failed',
+        attempts: 0,
+        error: expect.stringMatching(message),
+      });
+      expect(calls()).toBe(0);
+      expect(JSON.stringify(result)).not.toContain('user:pw');
+    }
+  });
+
+  it('stops at once when its signal aborts: the attempt in flight is cancelled and no retry starts', async () => {
+    receiver = await startReceiver(() => 'hang');
+    const abort = new AbortController();
+    const pending = sendPostback(`${receiver.url}/pb?k=abort`, {
+      signal: abort.signal,
+      retries: 5,
+      timeoutMs: 60_000,
+    });
+    // Abort once the receiver has the request: the attempt in flight is what must stop.
+    await expect.poll(() => receiver?.attempts.get('abort')).toBe(1);
+    abort.abort(new Error('shutting down'));
+    expect(await pending).toMatchObject({ ok: false, attempts: 1, error: 'stopped: shutting down' });
+    expect(receiver.attempts.get('abort')).toBe(1);
+  });
+});
+
+describe('redirects are not deliveries', () => {
+  let other: Receiver | undefined;
+  afterEach(async () => {
+    await other?.close();
+    other = undefined;
+  });
+
+  it('does not follow a 302 to another origin: nothing reaches it, and the result says where it pointed', async () => {
+    other = await startReceiver(() => ({ status: 200 }));
+    const elsewhere = `${other.url}/steal?k=stolen&token=SECRET`;
+    receiver = await startReceiver(() => ({ status: 302, headers: { location: elsewhere } }));
+    const result = await sendPostback(
+      { url: `${receiver.url}/pb?k=r1&cid=clk`, headers: { 'x-api-key': 'KEY' } },
+      { retries: 3, backoffMs: 1 },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      outcome: 'failed',
+      status: 302,
+      attempts: 1,
+      location: `${other.url}/steal?k=stolen&token=***`,
+      error: expect.stringMatching(/HTTP 302 redirect to .*steal.*not followed/),
+    });
+    expect(JSON.stringify(result)).not.toContain('SECRET');
+    expect(other.attempts.size).toBe(0);
+  });
+
+  it('does not re-send a POST body on a 307, and resolves a relative Location against the postback URL', async () => {
+    other = await startReceiver(() => ({ status: 200 }));
+    receiver = await startReceiver(() => ({ status: 307, headers: { location: '/moved?k=r2' } }));
+    const result = await sendPostback(
+      { url: `${receiver.url}/pb`, method: 'POST', body: 'k=r2&cid=clk' },
+      { retries: 2, backoffMs: 1 },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      status: 307,
+      attempts: 1,
+      location: `${receiver.url}/moved?k=r2`,
+    });
+    expect(receiver.attempts.get('r2')).toBe(1);
+  });
+
+  it('puts the Location in the dispatcher log entry', async () => {
+    receiver = await startReceiver(() => ({ status: 301, headers: { location: 'https://new.example/pb' } }));
+    const log: PostbackResult[] = [];
+    await createDispatcher({
+      rules: [{ id: 'moved', url: `${receiver.url}/pb?k=r3&c={click_id}` }],
+      log: (entry) => void log.push(entry),
+      throwOnFailure: false,
+    })({ clickId: 'c', transactionId: 't-redirect', amount: 1, currency: 'USD' });
+    expect(log).toEqual([
+      expect.objectContaining({
+        rule: 'moved',
+        outcome: 'failed',
+        status: 301,
+        location: 'https://new.example/pb',
+      }),
+    ]);
+  });
 });

@@ -5,6 +5,12 @@
 const later: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
 
+/** Resolves after I/O waiting in the event loop has had its turn (between the batches of a long job). */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => later(resolve));
+
+/** Rows prune deletes per transaction. */
+export const PRUNE_BATCH = 1000;
+
 /**
  * Wraps `flush(items) → results` (same order) so that calls made together share one flush. A failed flush rejects
  * every call of its batch with the same error.

@@ -2,7 +2,15 @@
 // (Postgres hands BIGINT back as strings and JSONB as objects, SQLite numbers and JSON text).
 import type { ResolvedConversion } from '../conversion';
 import type { HttpMethod } from '../send';
-import type { AttemptOutcome, NewOutboxRow, OutboxAttempt, OutboxRow, OutboxStatus } from './row';
+import {
+  type AttemptOutcome,
+  emptyStats,
+  type NewOutboxRow,
+  type OutboxAttempt,
+  type OutboxRow,
+  type OutboxStats,
+  type OutboxStatus,
+} from './row';
 
 type Raw = Record<string, unknown>;
 
@@ -100,4 +108,11 @@ export const toAttempt = (r: Raw): OutboxAttempt => {
   if (r.error !== null && r.error !== undefined) a.error = String(r.error);
   if (r.owner !== null && r.owner !== undefined) a.owner = String(r.owner);
   return a;
+};
+
+/** Row counts per status from `SELECT status, count(*) AS n … GROUP BY status`; a status with no rows counts 0. */
+export const toStats = (rows: readonly Raw[]): OutboxStats => {
+  const stats = emptyStats();
+  for (const r of rows) if (String(r.status) in stats) stats[String(r.status) as OutboxStatus] = Number(r.n);
+  return stats;
 };

@@ -5,6 +5,7 @@ import { type Conversion, resolveConversion } from '../conversion';
 import { MissingParamsError } from '../errors';
 import type { PostbackRule } from '../rules';
 import type { PostbackResult } from '../send';
+import { callSafely } from '../time-limit';
 import { outboxRows } from './enqueue';
 import type { OutboxStore } from './row';
 
@@ -47,13 +48,8 @@ export const outboxDispatch = (
         ...(row.missing ? { missing: row.missing } : {}),
       }),
     );
-    for (const entry of entries) {
-      try {
-        options.log?.(entry);
-      } catch {
-        // A broken logger must not fail a committed dispatch.
-      }
-    }
+    // A broken logger (one that throws, or rejects) must not fail a committed dispatch.
+    for (const entry of entries) callSafely(options.log, entry);
     return entries;
   };
   return Object.assign(dispatch, { outbox });

@@ -2,9 +2,8 @@
 // token, its headers) are not in the row: it holds the conversion and the rule id, and the worker renders the real
 // request from the configured rule at delivery. The row keeps the redacted URL, for the log.
 import type { ResolvedConversion } from '../conversion';
-import { MissingParamsError, TemplateError } from '../errors';
 import { redactUrl } from '../redact';
-import { matchesRule, type PostbackRule, renderRule } from '../rules';
+import { cannotRender, matchesRule, type PostbackRule, renderRule } from '../rules';
 import { conversionValues } from '../values';
 import type { NewOutboxRow } from './row';
 
@@ -56,8 +55,8 @@ export const outboxRows = async (
             ...(rendered.missing.length ? { missing: rendered.missing } : {}),
           };
         } catch (e) {
-          if (!(e instanceof MissingParamsError || e instanceof TemplateError)) throw e;
-          return { ...base, url: '', status: 'skipped', error: e.message };
+          if (!cannotRender(e)) throw e;
+          return { ...base, url: '', status: 'skipped', error: (e as Error).message };
         }
       }),
   );

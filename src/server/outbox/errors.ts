@@ -6,7 +6,7 @@ export type OutboxErrorCode =
   | 'outbox_driver'
   /** The database could not be opened or reached. */
   | 'outbox_open'
-  /** A schema migration failed; nothing of it was applied. */
+  /** A schema migration failed (nothing of it was applied), or one is needed and the store was opened with `migrate: false`. */
   | 'outbox_migrate'
   /** The database was migrated by a newer clicktrail than this one. */
   | 'outbox_schema_newer'
@@ -32,5 +32,6 @@ export class OutboxError extends ClickTrailError {
 /** The driver's message, for an OutboxError's own (no final period); never a connection string's password. */
 export const causeText = (e: unknown): string =>
   (e instanceof Error ? e.message : String(e))
-    .replace(/\b(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    // Up to the last @ of the URL: a password may hold an unencoded @ (hiding too much is the safe side).
+    .replace(/\b(postgres(?:ql)?:\/\/[^:/@\s]*:)\S*@/gi, '$1***@')
     .replace(/[.\s]+$/, '');

@@ -1,14 +1,14 @@
 // The in-memory outbox: the same behaviour as the SQL stores, in one process, gone when it exits. For tests, demos
 // and edge runtimes without a database; never for postbacks you cannot afford to lose.
 import { createWatchers } from './batch';
-import { OutboxError } from './errors';
+import { closedError } from './open-once';
 import { matchesQuery, normalizeQuery, toPage } from './query';
 import {
+  type AttemptRecord,
+  emptyStats,
   INTERRUPTED,
-  OUTBOX_STATUSES,
   type OutboxAttempt,
   type OutboxRow,
-  type OutboxStats,
   type OutboxStore,
 } from './row';
 
@@ -34,7 +34,7 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
   let closed = false;
   const key = (transactionId: string, rule: string) => `${transactionId}\u0000${rule}`;
   const check = () => {
-    if (closed) throw new OutboxError('outbox_closed', 'This outbox was closed; create a new one.');
+    if (closed) throw closedError();
   };
   const record = (attempt: OutboxAttempt) => {
     const list = attempts.get(attempt.rowId);
@@ -48,6 +48,9 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
     byKey.delete(key(row.transactionId, row.rule));
     attempts.delete(id);
   };
+  // The lease a report belongs to: its owner and the attempt its claim counted (see AttemptRecord).
+  const holds = (r: OutboxRow, result: AttemptRecord) =>
+    r.status === 'delivering' && r.leaseOwner === result.owner && r.attempts === result.attempt.attempt;
   const evict = () => {
     // Map iterates in insertion order: the oldest rows first. Only finished rows make room.
     for (const [id, row] of rows) {
@@ -148,7 +151,7 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
         const r = rows.get(result.rowId);
         if (!r) return false;
         record({ ...result.attempt, rowId: r.id, owner: result.owner });
-        if (r.status !== 'delivering' || r.leaseOwner !== result.owner) return false;
+        if (!holds(r, result)) return false;
         r.status = result.status;
         r.url = result.url;
         r.updatedAt = now;
@@ -205,7 +208,7 @@ export const memoryOutbox = (options: MemoryOutboxOptions = {}): OutboxStore => 
 
     async stats() {
       check();
-      const stats = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
+      const stats = emptyStats();
       for (const r of rows.values()) stats[r.status]++;
       return stats;
     },

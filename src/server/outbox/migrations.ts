@@ -27,38 +27,62 @@ export const tableNames = (prefix: string) => {
   };
 };
 
-/** The SQLite schema. */
-export const sqliteMigrations = (prefix: string): Migration[] => {
+/** The column types of one engine, which the one schema below is written in. */
+interface EngineTypes {
+  /** The row id: increasing, never reused. */
+  id: string;
+  /** Epoch milliseconds, and ids referring to a row. */
+  bigint: string;
+  real: string;
+  json: string;
+}
+
+const SQLITE_TYPES: EngineTypes = {
+  id: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  bigint: 'INTEGER',
+  real: 'REAL',
+  json: 'TEXT',
+};
+
+const POSTGRES_TYPES: EngineTypes = {
+  id: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+  bigint: 'BIGINT',
+  real: 'DOUBLE PRECISION',
+  json: 'JSONB',
+};
+
+// One schema for both engines, so they cannot drift apart; each engine's types fill it in.
+const migrations = (prefix: string, ty: EngineTypes): Migration[] => {
   const t = tableNames(prefix);
   return [
     {
       version: 1,
       statements: [
         `CREATE TABLE ${t.outbox} (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          id ${ty.id},
           rule TEXT NOT NULL,
           transaction_id TEXT NOT NULL,
           click_id TEXT NOT NULL,
           event TEXT NOT NULL,
           conversion_status TEXT NOT NULL,
-          amount REAL NOT NULL,
+          amount ${ty.real} NOT NULL,
           currency TEXT NOT NULL,
           template TEXT NOT NULL,
           url TEXT NOT NULL,
           method TEXT NOT NULL,
-          conversion TEXT NOT NULL,
-          missing TEXT,
+          conversion ${ty.json} NOT NULL,
+          missing ${ty.json},
           status TEXT NOT NULL,
           attempts INTEGER NOT NULL DEFAULT 0,
           schedule_start INTEGER NOT NULL DEFAULT 0,
           replays INTEGER NOT NULL DEFAULT 0,
           last_http_status INTEGER,
           last_error TEXT,
-          next_attempt_at INTEGER,
+          next_attempt_at ${ty.bigint},
           lease_owner TEXT,
-          created_at INTEGER NOT NULL,
-          updated_at INTEGER NOT NULL,
-          delivered_at INTEGER,
+          created_at ${ty.bigint} NOT NULL,
+          updated_at ${ty.bigint} NOT NULL,
+          delivered_at ${ty.bigint},
           UNIQUE (transaction_id, rule)
         )`,
         `CREATE INDEX ${t.outbox}_due ON ${t.outbox} (next_attempt_at, id) WHERE status IN ('pending', 'delivering')`,
@@ -66,11 +90,11 @@ export const sqliteMigrations = (prefix: string): Migration[] => {
         `CREATE INDEX ${t.outbox}_click ON ${t.outbox} (click_id)`,
         `CREATE INDEX ${t.outbox}_created ON ${t.outbox} (created_at)`,
         `CREATE TABLE ${t.attempts} (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          outbox_id INTEGER NOT NULL,
+          id ${ty.id},
+          outbox_id ${ty.bigint} NOT NULL,
           attempt INTEGER NOT NULL,
-          started_at INTEGER NOT NULL,
-          duration_ms REAL NOT NULL,
+          started_at ${ty.bigint} NOT NULL,
+          duration_ms ${ty.real} NOT NULL,
           url TEXT NOT NULL,
           http_status INTEGER,
           error TEXT,
@@ -83,67 +107,26 @@ export const sqliteMigrations = (prefix: string): Migration[] => {
   ];
 };
 
+/** The SQLite schema. */
+export const sqliteMigrations = (prefix: string): Migration[] => migrations(prefix, SQLITE_TYPES);
+
 /** The PostgreSQL schema. */
-export const postgresMigrations = (prefix: string): Migration[] => {
-  const t = tableNames(prefix);
-  return [
-    {
-      version: 1,
-      statements: [
-        `CREATE TABLE ${t.outbox} (
-          id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-          rule TEXT NOT NULL,
-          transaction_id TEXT NOT NULL,
-          click_id TEXT NOT NULL,
-          event TEXT NOT NULL,
-          conversion_status TEXT NOT NULL,
-          amount DOUBLE PRECISION NOT NULL,
-          currency TEXT NOT NULL,
-          template TEXT NOT NULL,
-          url TEXT NOT NULL,
-          method TEXT NOT NULL,
-          conversion JSONB NOT NULL,
-          missing JSONB,
-          status TEXT NOT NULL,
-          attempts INTEGER NOT NULL DEFAULT 0,
-          schedule_start INTEGER NOT NULL DEFAULT 0,
-          replays INTEGER NOT NULL DEFAULT 0,
-          last_http_status INTEGER,
-          last_error TEXT,
-          next_attempt_at BIGINT,
-          lease_owner TEXT,
-          created_at BIGINT NOT NULL,
-          updated_at BIGINT NOT NULL,
-          delivered_at BIGINT,
-          UNIQUE (transaction_id, rule)
-        )`,
-        `CREATE INDEX ${t.outbox}_due ON ${t.outbox} (next_attempt_at, id) WHERE status IN ('pending', 'delivering')`,
-        `CREATE INDEX ${t.outbox}_status ON ${t.outbox} (status, updated_at)`,
-        `CREATE INDEX ${t.outbox}_click ON ${t.outbox} (click_id)`,
-        `CREATE INDEX ${t.outbox}_created ON ${t.outbox} (created_at)`,
-        `CREATE TABLE ${t.attempts} (
-          id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-          outbox_id BIGINT NOT NULL,
-          attempt INTEGER NOT NULL,
-          started_at BIGINT NOT NULL,
-          duration_ms DOUBLE PRECISION NOT NULL,
-          url TEXT NOT NULL,
-          http_status INTEGER,
-          error TEXT,
-          outcome TEXT NOT NULL,
-          owner TEXT
-        )`,
-        `CREATE INDEX ${t.attempts}_outbox ON ${t.attempts} (outbox_id)`,
-      ],
-    },
-  ];
-};
+export const postgresMigrations = (prefix: string): Migration[] => migrations(prefix, POSTGRES_TYPES);
 
 /** The newest schema version this clicktrail knows. */
 export const LATEST_VERSION = 1;
 
-/** Throws OutboxError `outbox_schema_newer` when a database is ahead of this code. */
-export const checkVersion = (found: number, where: string): void => {
+/**
+ * The migrations a database at schema version `found` still needs, oldest first. Throws OutboxError
+ * `outbox_schema_newer` when the database is ahead of this code, and `outbox_migrate` when it needs migrations and
+ * `migrate` is false (a read-only tool must not change the schema the app runs on).
+ */
+export const pendingMigrations = (
+  migrations: readonly Migration[],
+  found: number,
+  where: string,
+  migrate: boolean,
+): Migration[] => {
   if (found > LATEST_VERSION)
     throw new OutboxError(
       'outbox_schema_newer',
@@ -151,4 +134,16 @@ export const checkVersion = (found: number, where: string): void => {
         'a newer clicktrail migrated it. Upgrade clicktrail here (every process sharing the database needs the same ' +
         'or a newer version); never point an older one at it.',
     );
+  const pending = migrations.filter((m) => m.version > found);
+  if (pending.length && !migrate)
+    throw new OutboxError(
+      'outbox_migrate',
+      found === 0
+        ? `${where} has no clicktrail outbox with this table prefix: check the database and the prefix. Nothing ` +
+            'was created (migrate: false); the app creates the outbox when it first opens it.'
+        : `${where} has outbox schema version ${found}, older than this clicktrail's (${LATEST_VERSION}), and ` +
+            'migrate is false: nothing was changed. Use the clicktrail version the app runs, or upgrade the app (it ' +
+            'migrates the schema when it opens the outbox).',
+    );
+  return pending;
 };

@@ -2,19 +2,18 @@
 // SELECT … FOR UPDATE SKIP LOCKED, so no row is ever leased to two of them. Plain statements only (no session
 // state, no named prepared statements, transaction-scoped locks), so it also works through PgBouncer-style poolers
 // in transaction mode (Supabase, Neon's pooled endpoint).
-import { createWatchers, groupCommit } from './batch';
-import { INSERT_COLUMNS, insertValues, toAttempt, toRow } from './columns';
+import { createWatchers, groupCommit, PRUNE_BATCH, yieldToEventLoop } from './batch';
+import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
-import { checkVersion, postgresMigrations, tableNames } from './migrations';
+import { pendingMigrations, postgresMigrations, tableNames } from './migrations';
+import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
   type AttemptRecord,
   type EnqueueResult,
   INTERRUPTED,
   type NewOutboxRow,
-  OUTBOX_STATUSES,
   type OutboxRow,
-  type OutboxStats,
   type OutboxStore,
 } from './row';
 
@@ -47,7 +46,21 @@ export interface PostgresOutboxOptions {
   max?: number;
   /** Table name prefix: `<table>_outbox`, `<table>_attempts`, `<table>_migrations`. Default `'clicktrail'`. */
   table?: string;
+  /**
+   * Run the schema migrations the database lacks when the store opens. Default true. False for tools that must not
+   * change the schema the app runs on (`clicktrail log`): a database that needs migrating (or has no outbox yet) is
+   * refused with OutboxError `outbox_migrate`, and nothing is created.
+   */
+  migrate?: boolean;
 }
+
+// The type each inserted column's array is sent as (unnest takes one array per column); the others are text.
+const PG_TYPES: Partial<Record<(typeof INSERT_COLUMNS)[number], string>> = {
+  amount: 'float8',
+  next_attempt_at: 'int8',
+  created_at: 'int8',
+  updated_at: 'int8',
+};
 
 // Any constant works: it only has to be the same in every process migrating this outbox.
 const MIGRATION_LOCK = 'clicktrail outbox migrations';
@@ -66,8 +79,6 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
   const prefix = options.table ?? 'clicktrail';
   const t = tableNames(prefix);
   const watchers = createWatchers();
-  let opening: Promise<PgPool> | undefined;
-  let closed = false;
 
   const createPool = async (): Promise<PgPool> => {
     let Pool: new (
@@ -93,6 +104,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     return p;
   };
 
+  const allowMigrate = options.migrate ?? true;
   const migrate = async (p: PgPool) => {
     let client: PgPoolClient;
     try {
@@ -108,15 +120,22 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${MIGRATION_LOCK}:${prefix}`]);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+      if (allowMigrate)
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+        );
+      const present = (await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [t.migrations]))
+        .rows[0]?.present;
+      const found = present
+        ? Number((await client.query(`SELECT max(version) AS v FROM ${t.migrations}`)).rows[0]?.v ?? 0)
+        : 0;
+      const pending = pendingMigrations(
+        postgresMigrations(prefix),
+        found,
+        'The Postgres database',
+        allowMigrate,
       );
-      const found = Number(
-        (await client.query(`SELECT max(version) AS v FROM ${t.migrations}`)).rows[0]?.v ?? 0,
-      );
-      checkVersion(found, 'The Postgres database');
-      for (const m of postgresMigrations(prefix)) {
-        if (m.version <= found) continue;
+      for (const m of pending) {
         for (const sql of m.statements) await client.query(sql);
         await client.query(`INSERT INTO ${t.migrations} (version, applied_at) VALUES ($1, $2)`, [
           m.version,
@@ -138,24 +157,17 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     }
   };
 
-  const ready = (): Promise<PgPool> => {
-    if (closed)
-      return Promise.reject(new OutboxError('outbox_closed', 'This outbox was closed; create a new one.'));
-    opening ??= (async () => {
-      const p = options.pool ?? (await createPool());
-      try {
-        await migrate(p);
-      } catch (e) {
-        if (!options.pool) await p.end().catch(() => undefined);
-        throw e;
-      }
-      return p;
-    })().catch((e) => {
-      opening = undefined;
+  const connection = openOnce(async () => {
+    const p = options.pool ?? (await createPool());
+    try {
+      await migrate(p);
+    } catch (e) {
+      if (!options.pool) await p.end().catch(() => undefined);
       throw e;
-    });
-    return opening;
-  };
+    }
+    return p;
+  });
+  const ready = connection.ready;
 
   const query = async (text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> => {
     const p = await ready();
@@ -166,25 +178,6 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     }
   };
 
-  const insertTypes = [
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'float8',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'int8',
-    'int8',
-    'int8',
-  ];
   const enqueueBatch = groupCommit(async (calls: { rows: readonly NewOutboxRow[]; now: number }[]) => {
     const key = (tx: string, rule: string) => `${tx}\u0000${rule}`;
     // The first occurrence of a key inserts; any later one in the batch (a concurrent redelivery) finds it.
@@ -193,11 +186,16 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
       for (const r of rows)
         if (!firsts.has(key(r.transactionId, r.rule)))
           firsts.set(key(r.transactionId, r.rule), { ...r, now });
-    const columns = INSERT_COLUMNS.map((_, i) => [...firsts.values()].map((r) => insertValues(r, r.now)[i]));
+    // In key order: two instances inserting overlapping keys (a redelivery reaching both) take the unique index's
+    // locks in the same order, so they wait for each other instead of deadlocking.
+    const values = [...firsts.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, r]) => insertValues(r, r.now));
+    const columns = INSERT_COLUMNS.map((_, i) => values.map((v) => v[i]));
     const casts = INSERT_COLUMNS.map((c) => (c === 'conversion' || c === 'missing' ? `${c}::jsonb` : c));
     const inserted = await query(
       `INSERT INTO ${t.outbox} (${INSERT_COLUMNS.join(', ')})
-       SELECT ${casts.join(', ')} FROM unnest(${insertTypes.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+       SELECT ${casts.join(', ')} FROM unnest(${INSERT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`).join(', ')})
          AS n(${INSERT_COLUMNS.join(', ')})
        ON CONFLICT (transaction_id, rule) DO NOTHING RETURNING *`,
       columns,
@@ -249,8 +247,8 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
        UPDATE ${t.outbox} o SET status = r.status, url = r.url, updated_at = r.now, lease_owner = NULL,
          last_http_status = r.http_status, last_error = r.error, next_attempt_at = r.next_at,
          delivered_at = CASE WHEN r.status = 'delivered' THEN r.now ELSE o.delivered_at END
-       FROM r WHERE o.id = r.id AND o.status = 'delivering' AND o.lease_owner = r.owner
-       RETURNING o.id, r.owner`,
+       FROM r WHERE o.id = r.id AND o.status = 'delivering' AND o.lease_owner = r.owner AND o.attempts = r.attempt
+       RETURNING o.id, r.owner, r.attempt`,
       [
         col((r) => r.rowId),
         col((r) => r.owner),
@@ -266,8 +264,11 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
         col((r) => r.now),
       ],
     );
-    const held = new Set(updated.map((u) => `${u.id}\u0000${u.owner}`));
-    return calls.map(({ results }) => results.map((r) => held.has(`${r.rowId}\u0000${r.owner}`)));
+    const lease = (id: unknown, owner: unknown, attempt: unknown) => `${id}\u0000${owner}\u0000${attempt}`;
+    const held = new Set(updated.map((u) => lease(u.id, u.owner, u.attempt)));
+    return calls.map(({ results }) =>
+      results.map((r) => held.has(lease(r.rowId, r.owner, r.attempt.attempt))),
+    );
   });
 
   return {
@@ -355,11 +356,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     },
 
     async stats() {
-      const rows = await query(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`);
-      const stats = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
-      for (const r of rows)
-        if (String(r.status) in stats) stats[String(r.status) as keyof OutboxStats] = Number(r.n);
-      return stats;
+      return toStats(await query(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`));
     },
 
     async replay(selector, now) {
@@ -383,25 +380,33 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     },
 
     async prune({ now, deliveredMs, failedMs }) {
-      const [r] = await query(
-        `WITH gone AS (
-           DELETE FROM ${t.outbox} WHERE
-             (status IN ('delivered', 'skipped') AND $2::int8 IS NOT NULL AND updated_at < $1 - $2::int8)
-             OR (status = 'failed' AND $3::int8 IS NOT NULL AND updated_at < $1 - $3::int8)
-           RETURNING id
-         ), a AS (DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT id FROM gone))
-         SELECT count(*) AS n FROM gone`,
-        [now, deliveredMs ?? null, failedMs ?? null],
-      );
-      return Number(r?.n ?? 0);
+      // In batches, each a short transaction: a large backlog is not one long delete holding its row locks (and
+      // growing the WAL) until the end.
+      let deleted = 0;
+      for (;;) {
+        const [r] = await query(
+          `WITH gone AS (
+             DELETE FROM ${t.outbox} WHERE id IN (
+               SELECT id FROM ${t.outbox} WHERE
+                 (status IN ('delivered', 'skipped') AND $2::int8 IS NOT NULL AND updated_at < $1 - $2::int8)
+                 OR (status = 'failed' AND $3::int8 IS NOT NULL AND updated_at < $1 - $3::int8)
+               LIMIT $4)
+             RETURNING id
+           ), a AS (DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT id FROM gone))
+           SELECT count(*) AS n FROM gone`,
+          [now, deliveredMs ?? null, failedMs ?? null, PRUNE_BATCH],
+        );
+        const n = Number(r?.n ?? 0);
+        deleted += n;
+        if (n < PRUNE_BATCH) return deleted;
+        await yieldToEventLoop();
+      }
     },
 
     watch: watchers.watch,
 
     async close() {
-      if (closed) return;
-      closed = true;
-      const p = await opening?.catch(() => undefined);
+      const p = await connection.close();
       if (p && !options.pool) await p.end().catch(() => undefined);
     },
   };

@@ -1,6 +1,7 @@
 // The postbacks report: the outbox as a page, in the spirit of Track360's Postbacks Report. A Fetch handler the
 // merchant mounts behind their own auth; no script, every value escaped, replay as a same-origin form POST.
 import { OutboxError } from './errors';
+import { DEFAULT_PAGE, MAX_PAGE } from './query';
 import {
   OUTBOX_STATUSES,
   type OutboxAttempt,
@@ -14,7 +15,7 @@ import {
 export interface ReportOptions {
   /** The page's heading. Default `'Postbacks'`. */
   title?: string;
-  /** Rows per page. Default 50. */
+  /** Rows per page, 1–1,000. Default 50. */
   pageSize?: number;
   /** Show replay buttons (and accept replay POSTs). Default true. */
   replay?: boolean;
@@ -189,10 +190,19 @@ export const postbackReport = (
   outbox: OutboxStore,
   options: ReportOptions = {},
 ): ((request: Request) => Promise<Response>) => {
-  const { title = 'Postbacks', pageSize = 50, replay = true, now = Date.now } = options;
+  const { title = 'Postbacks', pageSize = DEFAULT_PAGE, replay = true, now = Date.now } = options;
+  // Checked here, once: a bad page size would otherwise answer every page load with a 400.
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE)
+    throw new OutboxError(
+      'outbox_options',
+      `pageSize must be a whole number from 1 to ${MAX_PAGE}, got ${pageSize}`,
+    );
   return async (request) => {
     const url = new URL(request.url);
-    const state: PageState = { path: url.pathname, search: url.search, replay, title };
+    // Links and the redirect after a replay use this path: with its leading slashes collapsed, so a request for
+    // `//evil.example/…` cannot turn them into protocol-relative URLs to another site.
+    const path = url.pathname.replace(/^\/+/, '/');
+    const state: PageState = { path, search: url.search, replay, title };
     try {
       if (request.method === 'POST') {
         if (!replay) return json(405, { error: 'replay_disabled' });
@@ -212,7 +222,7 @@ export const postbackReport = (
           return json(400, { error: 'bad_request', message: 'action=replay&id=… or action=replay-failed' });
         const back = new URLSearchParams(form.get('back')?.replace(/^\?/, '') ?? '');
         back.set('replayed', String(replayed.length));
-        return new Response(null, { status: 303, headers: { location: `${url.pathname}?${back}` } });
+        return new Response(null, { status: 303, headers: { location: `${path}?${back}` } });
       }
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return json(405, { error: 'method_not_allowed' });

@@ -103,11 +103,17 @@ export interface OutboxAttempt {
   owner?: string;
 }
 
-/** What a worker writes after an attempt: the attempt itself and the row's next state. */
+/**
+ * What a worker writes after an attempt: the attempt itself and the row's next state. The row moves on only while
+ * the lease the attempt was made under still holds: `owner` and `attempt.attempt` (the row's `attempts` as claimed)
+ * name that lease. A row leased since to another owner, or claimed again by the same owner after this lease ran out,
+ * is left as it is (the attempt is still recorded).
+ */
 export interface AttemptRecord {
   rowId: number;
-  /** The lease owner; a row leased to another owner is left as it is (the attempt is still recorded). */
+  /** The lease owner. */
   owner: string;
+  /** The attempt; `attempt.attempt` is the row's `attempts` as claimed, which fences a stale report. */
   attempt: Omit<OutboxAttempt, 'rowId' | 'owner'>;
   /** The row's next status: `pending` (retry at `nextAttemptAt`), `delivered`, `failed` or `skipped`. */
   status: Exclude<OutboxStatus, 'delivering'>;
@@ -181,6 +187,10 @@ export interface PruneOptions {
 /** Row counts per status. */
 export type OutboxStats = Record<OutboxStatus, number>;
 
+/** Every status at 0: what stats() counts up from. */
+export const emptyStats = (): OutboxStats =>
+  Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
+
 /**
  * Where postbacks wait and what happened to them. Three implementations: `sqliteOutbox` (clicktrail/server/sqlite),
  * `postgresOutbox` (clicktrail/server/postgres) and `memoryOutbox` (not durable: tests and edge demos). Methods take
@@ -202,7 +212,10 @@ export interface OutboxStore {
   claim(options: ClaimOptions): Promise<OutboxRow[]>;
   /** Pushes the lease of rows still held by `owner` to `until`; resolves with the ids still held. */
   extend(ids: readonly number[], owner: string, until: number, now: number): Promise<number[]>;
-  /** Records attempts and moves their rows on; resolves, per result, whether the row was still leased to its owner. */
+  /**
+   * Records attempts and moves their rows on; resolves, per result, whether its lease still held (the row is
+   * `delivering`, leased to `owner`, and its `attempts` is `attempt.attempt`): only then does the row move.
+   */
   finish(results: readonly AttemptRecord[], now: number): Promise<boolean[]>;
   /** Gives leased rows back, due at once, without counting an attempt (a worker stopping before it sent them). */
   release(ids: readonly number[], owner: string, now: number): Promise<void>;

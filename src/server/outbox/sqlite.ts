@@ -1,18 +1,17 @@
 // The SQLite outbox: a file, no server. better-sqlite3 (an optional peer) or Node's own node:sqlite, both
 // synchronous with the same prepare/run/get/all shape. WAL and synchronous=FULL: a commit is on disk (fsynced)
 // when enqueue resolves, which is when the webhook may answer 200. Writes arriving together share a transaction.
-import { createWatchers, groupCommit } from './batch';
-import { INSERT_COLUMNS, insertValues, toAttempt, toRow } from './columns';
+import { createWatchers, groupCommit, PRUNE_BATCH, yieldToEventLoop } from './batch';
+import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
-import { checkVersion, sqliteMigrations, tableNames } from './migrations';
+import { pendingMigrations, sqliteMigrations, tableNames } from './migrations';
+import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
 import {
   type AttemptRecord,
   type EnqueueResult,
   INTERRUPTED,
   type NewOutboxRow,
-  OUTBOX_STATUSES,
-  type OutboxStats,
   type OutboxStore,
 } from './row';
 
@@ -42,6 +41,12 @@ export interface SqliteOutboxOptions {
   table?: string;
   /** How long a write waits for another process's transaction (another worker, `clicktrail replay`), in ms. Default 5,000. */
   busyTimeoutMs?: number;
+  /**
+   * Run the schema migrations the database lacks when the store opens. Default true. False for tools that must not
+   * change the schema the app runs on (`clicktrail log`): a database that needs migrating (or has no outbox yet) is
+   * refused with OutboxError `outbox_migrate`, and nothing is created.
+   */
+  migrate?: boolean;
 }
 
 type Driver = NonNullable<SqliteOutboxOptions['driver']>;
@@ -133,8 +138,6 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
   const where = options.path ?? 'the SQLite database';
   const watchers = createWatchers();
   let db: SqliteDatabase | undefined;
-  let opening: Promise<SqliteDatabase> | undefined;
-  let closed = false;
   const statements = new Map<string, SqliteStatement>();
 
   const prepare = (sql: string): SqliteStatement => {
@@ -179,6 +182,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     }
   };
 
+  const allowMigrate = options.migrate ?? true;
   const migrate = (d: SqliteDatabase) => {
     const busy = options.busyTimeoutMs ?? 5000;
     try {
@@ -193,16 +197,20 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     }
     try {
       transaction(() => {
-        d.exec(
-          `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
-        );
-        const found = Number(
-          (d.prepare(`SELECT max(version) AS v FROM ${t.migrations}`).get() as { v: unknown } | undefined)
-            ?.v ?? 0,
-        );
-        checkVersion(found, where);
-        for (const m of sqliteMigrations(prefix)) {
-          if (m.version <= found) continue;
+        if (allowMigrate)
+          d.exec(
+            `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+          );
+        const present = d
+          .prepare("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?")
+          .get(t.migrations);
+        const found = present
+          ? Number(
+              (d.prepare(`SELECT max(version) AS v FROM ${t.migrations}`).get() as { v: unknown } | undefined)
+                ?.v ?? 0,
+            )
+          : 0;
+        for (const m of pendingMigrations(sqliteMigrations(prefix), found, where, allowMigrate)) {
           for (const sql of m.statements) d.exec(sql);
           d.prepare(`INSERT INTO ${t.migrations} (version, applied_at) VALUES (?, ?)`).run(
             m.version,
@@ -221,26 +229,19 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     }
   };
 
-  const ready = (): Promise<SqliteDatabase> => {
-    if (closed)
-      return Promise.reject(new OutboxError('outbox_closed', 'This outbox was closed; create a new one.'));
-    opening ??= (async () => {
-      const d = options.database ?? (await loadDriver(options.driver, options.path as string));
-      db = d;
-      try {
-        migrate(d);
-      } catch (e) {
-        if (!options.database) d.close();
-        db = undefined;
-        throw e;
-      }
-      return d;
-    })().catch((e) => {
-      opening = undefined;
+  const connection = openOnce(async () => {
+    const d = options.database ?? (await loadDriver(options.driver, options.path as string));
+    db = d;
+    try {
+      migrate(d);
+    } catch (e) {
+      if (!options.database) d.close();
+      db = undefined;
       throw e;
-    });
-    return opening;
-  };
+    }
+    return d;
+  });
+  const ready = connection.ready;
 
   // Every query error becomes an OutboxError naming the store; ours pass through.
   const use = async <T>(fn: () => T): Promise<T> => {
@@ -295,7 +296,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     const updated = get(
       `UPDATE ${t.outbox} SET status = ?, url = ?, updated_at = ?, lease_owner = NULL, last_http_status = ?,
          last_error = ?, next_attempt_at = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-       WHERE id = ? AND status = 'delivering' AND lease_owner = ? RETURNING id`,
+       WHERE id = ? AND status = 'delivering' AND lease_owner = ? AND attempts = ? RETURNING id`,
       r.status,
       r.url,
       now,
@@ -306,6 +307,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       now,
       r.rowId,
       r.owner,
+      a.attempt,
     );
     return updated !== undefined;
   };
@@ -426,11 +428,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     },
 
     async stats() {
-      const rows = await use(() => all(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`));
-      const stats = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxStats;
-      for (const r of rows)
-        if (String(r.status) in stats) stats[String(r.status) as keyof OutboxStats] = Number(r.n);
-      return stats;
+      return toStats(await use(() => all(`SELECT status, count(*) AS n FROM ${t.outbox} GROUP BY status`)));
     },
 
     async replay(selector, now) {
@@ -463,28 +461,36 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       return ids;
     },
 
-    prune({ now, deliveredMs, failedMs }) {
+    async prune({ now, deliveredMs, failedMs }) {
       const old = `(status IN ('delivered', 'skipped') AND ? IS NOT NULL AND updated_at < ? - ?)
         OR (status = 'failed' AND ? IS NOT NULL AND updated_at < ? - ?)`;
       const params = [deliveredMs ?? null, now, deliveredMs ?? 0, failedMs ?? null, now, failedMs ?? 0];
-      return use(() =>
-        transaction(() => {
-          run(
-            `DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT id FROM ${t.outbox} WHERE ${old})`,
-            ...params,
-          );
-          const deleted = all(`DELETE FROM ${t.outbox} WHERE ${old} RETURNING id`, ...params);
-          return deleted.length;
-        }),
-      );
+      // In batches, each a short transaction with the event loop free in between: pruning a large backlog must
+      // hold neither the write lock (every webhook's commit waits for it) nor this process for its whole length.
+      let deleted = 0;
+      for (;;) {
+        const n = await use(() =>
+          transaction(() => {
+            const ids = JSON.stringify(
+              all(`SELECT id FROM ${t.outbox} WHERE ${old} LIMIT ${PRUNE_BATCH}`, ...params).map((r) => r.id),
+            );
+            run(`DELETE FROM ${t.attempts} WHERE outbox_id IN (SELECT value FROM json_each(?))`, ids);
+            return all(
+              `DELETE FROM ${t.outbox} WHERE id IN (SELECT value FROM json_each(?)) RETURNING id`,
+              ids,
+            ).length;
+          }),
+        );
+        deleted += n;
+        if (n < PRUNE_BATCH) return deleted;
+        await yieldToEventLoop();
+      }
     },
 
     watch: watchers.watch,
 
     async close() {
-      if (closed) return;
-      closed = true;
-      const d = await opening?.catch(() => undefined);
+      const d = await connection.close();
       statements.clear();
       if (d && !options.database) d.close();
       db = undefined;

@@ -2,11 +2,11 @@
 // body drained, Retry-After read), records it and moves the row on (delivered, retry on the schedule, failed). A
 // long-running loop for servers (start/stop) and a one-shot deliverDue() for serverless routes and cron jobs; both
 // bounded in concurrency.
-import { MissingParamsError, TemplateError } from '../errors';
 import { redactUrl } from '../redact';
 import { postbackRequest } from '../request';
-import { type PostbackRule, renderRule } from '../rules';
+import { cannotRender, type PostbackRule, renderRule } from '../rules';
 import { type AttemptResult, attemptPostback, DEFAULT_SEND_OPTIONS, type SendOptions } from '../send';
+import { callSafely } from '../time-limit';
 import { conversionValues } from '../values';
 import { OutboxError } from './errors';
 import type { AttemptRecord, OutboxAttempt, OutboxRow, OutboxStatus, OutboxStore } from './row';
@@ -104,7 +104,10 @@ export interface Worker {
   start(): void;
   /** Stops claiming, lets in-flight sends finish (or aborts them after timeoutMs and gives their rows back). */
   stop(options?: StopOptions): Promise<void>;
-  /** Delivers what is due now and resolves when done (serverless routes, cron jobs, tests). */
+  /**
+   * Delivers what is due now and resolves when done (serverless routes, cron jobs, tests). Rejects with the store's
+   * OutboxError when a claim fails, once the sends already out have finished and been recorded.
+   */
   deliverDue(options?: DeliverDueOptions): Promise<DeliverySummary>;
   /** True between start() and stop(). */
   readonly running: boolean;
@@ -139,12 +142,28 @@ const checkOptions = (options: WorkerOptions): void => {
     ids.add(rule.id);
   }
   for (const [name, value, min] of [
-    ['concurrency', options.concurrency, 1],
     ['leaseMs', options.leaseMs, 1],
     ['pollIntervalMs', options.pollIntervalMs, 1],
+    ['retry.maxRetryAfterMs', options.retry?.maxRetryAfterMs, 0],
   ] as const)
     if (value !== undefined && !(Number.isFinite(value) && value >= min))
       throw new OutboxError('outbox_options', `${name} must be a number ≥ ${min}, got ${value}`);
+  const { concurrency } = options;
+  if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1))
+    throw new OutboxError('outbox_options', `concurrency must be a whole number ≥ 1, got ${concurrency}`);
+  // A wait that is not a number makes a row's next attempt NaN: SQLite stores NULL (never due again, the postback
+  // silently stuck), Postgres refuses the write. Caught here, at startup, instead.
+  const { schedule, jitter } = options.retry ?? {};
+  if (
+    schedule !== undefined &&
+    !(Array.isArray(schedule) && schedule.every((ms) => Number.isFinite(ms) && ms >= 0))
+  )
+    throw new OutboxError(
+      'outbox_options',
+      'retry.schedule must be an array of waits in ms, each a number ≥ 0',
+    );
+  if (jitter !== undefined && !(Number.isFinite(jitter) && jitter >= 0 && jitter <= 1))
+    throw new OutboxError('outbox_options', `retry.jitter must be a number from 0 to 1, got ${jitter}`);
 };
 
 /**
@@ -178,22 +197,20 @@ export const createWorker = (options: WorkerOptions): Worker => {
     failedMs: false as number | false,
     ...options.retention,
   };
-  const report = (e: unknown) => {
-    try {
-      options.onError?.(e);
-    } catch {
-      // The reporter's failure must not stop deliveries.
-    }
-  };
+  // The reporter's failure (a throw, or a rejection from an async one) must not stop deliveries.
+  const report = (e: unknown) => callSafely(options.onError, e);
 
-  /** Rows this worker holds, with the controller that aborts their send. */
+  /** Rows this worker holds, with the controller that aborts their send (one per row: its latest lease). */
   const inFlight = new Map<number, AbortController>();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let lastPrune = Number.NEGATIVE_INFINITY;
 
+  // One renewal at a time: a slow one overtaken by the next could land last and set an earlier lease end.
+  let renewing = false;
   const renew = async () => {
     const ids = [...inFlight.keys()];
-    if (!ids.length) return;
+    if (!ids.length || renewing) return;
+    renewing = true;
     try {
       const t = now();
       const held = new Set(await outbox.extend(ids, owner, t + leaseMs, t));
@@ -202,14 +219,19 @@ export const createWorker = (options: WorkerOptions): Worker => {
         if (!held.has(id)) inFlight.get(id)?.abort(abortError('the lease passed to another worker'));
     } catch (e) {
       report(e);
+    } finally {
+      renewing = false;
     }
   };
   const track = (id: number, controller: AbortController) => {
+    // Claimed again while an older send of it still runs: that send's lease ran out (its renewals failed), so the
+    // row is the new lease's. The store refuses the old one's report; stop it here too.
+    inFlight.get(id)?.abort(abortError('the lease ran out and the row was claimed again'));
     inFlight.set(id, controller);
     heartbeat ??= setInterval(() => void renew(), Math.max(50, Math.floor(leaseMs / 3)));
   };
-  const untrack = (id: number) => {
-    inFlight.delete(id);
+  const untrack = (id: number, controller: AbortController) => {
+    if (inFlight.get(id) === controller) inFlight.delete(id);
     if (!inFlight.size && heartbeat !== undefined) {
       clearInterval(heartbeat);
       heartbeat = undefined;
@@ -250,8 +272,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       // The rule changed since the row was written and can no longer render it: nothing to send, nothing to retry.
-      if (e instanceof MissingParamsError || e instanceof TemplateError)
-        return result('skipped', row.url, { error: message }, 'skipped');
+      if (cannotRender(e)) return result('skipped', row.url, { error: message }, 'skipped');
       return result('failed', row.url, { error: `render failed: ${message}` }, 'failed');
     }
     const url = redactUrl(rendered.url);
@@ -313,6 +334,8 @@ export const createWorker = (options: WorkerOptions): Worker => {
         return (await outbox.finish([r], now()))[0] ?? false;
       } catch (e) {
         report(e);
+        // A closed store will not come back; anything else (the database restarting) may, within the lease.
+        if (e instanceof OutboxError && e.code === 'outbox_closed') return undefined;
         if (performance.now() + wait > until) return undefined;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
@@ -332,23 +355,20 @@ export const createWorker = (options: WorkerOptions): Worker => {
       const r = await attempt(row, controller.signal);
       const recorded = await record(r);
       if (recorded === undefined) return undefined;
-      try {
-        options.onAttempt?.({
-          row,
-          attempt: { ...r.attempt, rowId: row.id, owner },
-          status: r.status,
-          ...(r.nextAttemptAt !== undefined ? { nextAttemptAt: r.nextAttemptAt } : {}),
-          recorded,
-        });
-      } catch {
-        // A broken logger must not lose the delivery.
-      }
+      // A broken logger (one that throws, or rejects) must not lose the delivery.
+      callSafely(options.onAttempt, {
+        row,
+        attempt: { ...r.attempt, rowId: row.id, owner },
+        status: r.status,
+        ...(r.nextAttemptAt !== undefined ? { nextAttemptAt: r.nextAttemptAt } : {}),
+        recorded,
+      });
       return r.status;
     } catch (e) {
       report(e);
       return undefined;
     } finally {
-      untrack(row.id);
+      untrack(row.id, controller);
     }
   };
 
@@ -471,6 +491,9 @@ export const createWorker = (options: WorkerOptions): Worker => {
       const mine = new Set<Promise<unknown>>();
       await prune();
       let exhausted = false;
+      // A claim that fails (the database went away) ends the claiming, not the sends already out: they finish and
+      // record first, so a serverless function does not return (and freeze) with requests in flight.
+      let failure: { error: unknown } | undefined;
       for (;;) {
         if (!exhausted && (summary.claimed >= limit || performance.now() >= deadline)) {
           // The limit or the time budget is reached: finish what is in flight and say there may be more.
@@ -480,7 +503,13 @@ export const createWorker = (options: WorkerOptions): Worker => {
         const free = Math.min(concurrency - mine.size, limit - summary.claimed);
         // Claim when enough slots are free to make the transaction worth it (or nothing is in flight).
         if (!exhausted && free > 0 && (free >= refill || !mine.size || free === limit - summary.claimed)) {
-          const rows = await outbox.claim({ owner, now: now(), leaseMs, limit: free, rules: ruleIds });
+          let rows: OutboxRow[] = [];
+          try {
+            rows = await outbox.claim({ owner, now: now(), leaseMs, limit: free, rules: ruleIds });
+          } catch (error) {
+            failure = { error };
+            exhausted = true;
+          }
           summary.claimed += rows.length;
           if (rows.length < free) exhausted = true;
           for (const row of rows) {
@@ -498,6 +527,7 @@ export const createWorker = (options: WorkerOptions): Worker => {
         if (!mine.size) break;
         await Promise.race(mine);
       }
+      if (failure) throw failure.error;
       return summary;
     },
   };

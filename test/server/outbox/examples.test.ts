@@ -64,7 +64,7 @@ describe('examples/server/outbox.mjs (a Node server, its own process)', () => {
         PORT: '0',
         TRACKER_URL: tracker.url,
         STRIPE_WEBHOOK_SECRET: secret,
-        ADMIN_PASSWORD: 'pw',
+        ADMIN_PASSWORD: 'p:w',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,10 +81,20 @@ describe('examples/server/outbox.mjs (a Node server, its own process)', () => {
       expect(res.status).toBe(200);
       await waitFor(() => deliveredFor(tag) === 2, 'both postbacks delivered');
       expect((await fetch(`${origin}/admin/postbacks`)).status).toBe(401);
-      const auth = { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` };
-      const page = await (
-        await fetch(`${origin}/admin/postbacks?transaction_id=cs_evt_${tag}`, { headers: auth })
-      ).text();
+      const basic = (credentials: string) => ({
+        authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+      });
+      for (const wrong of ['admin:p', 'admin:p:w:x', 'p:w', 'admin:'])
+        expect((await fetch(`${origin}/admin/postbacks`, { headers: basic(wrong) })).status, wrong).toBe(401);
+      // A password with a colon in it: everything after the user name's colon is the password.
+      const auth = basic('admin:p:w');
+      const report = `${origin}/admin/postbacks?transaction_id=cs_evt_${tag}`;
+      // The tracker has both requests; the worker records each answer just after it arrives.
+      await waitFor(async () => {
+        const { rows } = await (await fetch(`${report}&format=json`, { headers: auth })).json();
+        return rows.filter((r: { status: string }) => r.status === 'delivered').length === 2;
+      }, 'both rows recorded as delivered');
+      const page = await (await fetch(report, { headers: auth })).text();
       expect(page.match(/<tr data-id="\d+" class="row-delivered">/g)).toHaveLength(2);
       expect(page).toContain('token=***');
       expect(page).not.toContain('s3cret');

@@ -53,6 +53,19 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
     expect(versions.rows).toEqual([{ version: 1 }]);
   });
 
+  it('two instances committing the same conversions in opposite orders never deadlock', async () => {
+    // A redelivered batch of events can reach two instances at once, in any order: each commits the same
+    // (transaction, rule) keys. Taken in different orders, the unique index's locks would deadlock (40P01).
+    const table = `order${n++}`;
+    const [a, b] = [await open(table), await open(table)] as [OutboxStore, OutboxStore];
+    await Promise.all([a.open(), b.open()]);
+    for (let round = 0; round < 20; round++) {
+      const rows = Array.from({ length: 40 }, (_, i) => newRow({ transactionId: `cs_order_${round}_${i}` }));
+      const results = await Promise.all([a.enqueue(rows, T0), b.enqueue([...rows].reverse(), T0)]);
+      expect(results.flat().filter((r) => r.inserted)).toHaveLength(40);
+    }
+  });
+
   it('a claim skips rows another transaction has locked instead of waiting for it', async () => {
     const table = `locked${n++}`;
     const store = await open(table);
@@ -100,6 +113,24 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
     const error = await (await open(table)).open().catch((e) => e);
     expect(error).toMatchObject({ code: 'outbox_schema_newer' });
     expect(error.message).toMatch(/version 7/);
+  });
+
+  it('with migrate: false, creates nothing in a database without the outbox, and reads one that has it', async () => {
+    const table = `readonly${n++}`;
+    const reader = postgresOutbox({ connectionString: await database(), table, migrate: false });
+    stores.push(reader);
+    const error = await reader.open().catch((e) => e);
+    expect(error).toMatchObject({ code: 'outbox_migrate' });
+    expect(error.message).toMatch(/has no clicktrail outbox with this table prefix.*Nothing was created/);
+    const client = new pg.Client({ connectionString: await database() });
+    await client.connect();
+    const left = await client.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE '${table}%'`);
+    await client.end();
+    expect(left.rows).toEqual([]);
+    const [r] = await (await open(table)).enqueue([newRow({ transactionId: 'cs_readonly' })], T0);
+    const again = postgresOutbox({ connectionString: await database(), table, migrate: false });
+    stores.push(again);
+    expect((await again.get(r?.row.id as number))?.transactionId).toBe('cs_readonly');
   });
 
   it('a failed migration is rolled back whole', async () => {

@@ -136,6 +136,26 @@ describe('postbackReport', () => {
     expect(page).toContain('1 postback(s) queued again.');
   });
 
+  it('never redirects or links off the site, whatever path it is reached by', async () => {
+    // A path starting with two slashes (or a backslash, which URL parsing turns into one) would make the redirect
+    // after a replay, and every link on the page, protocol-relative: `//evil.example/…` is another site.
+    for (const path of ['//evil.example/admin', '/\\evil.example/admin']) {
+      const url = `https://shop.example${path}`;
+      const res = await postbackReport(store)(
+        new Request(url, {
+          method: 'POST',
+          body: `action=replay&id=${ids.failed}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        }),
+      );
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toMatch(/^\/evil\.example\/admin\?replayed=\d$/);
+      const html = await (await postbackReport(store)(new Request(url))).text();
+      expect(html).not.toMatch(/(href|action)="\/\//);
+      expect(html).toContain('action="/evil.example/admin"');
+    }
+  });
+
   it('replays every failed row at once', async () => {
     const res = await post('action=replay-failed');
     expect(res.headers.get('location')).toBe('/admin/postbacks?replayed=2');
@@ -160,6 +180,13 @@ describe('postbackReport', () => {
     );
     expect((await post(`action=replay&id=${ids.hostile}`, {})).status).toBe(303);
     expect((await post('action=nothing')).status).toBe(400);
+  });
+
+  it('refuses a page size the log cannot serve when it is created, not on every page load', () => {
+    for (const pageSize of [0, 1001, 2.5, Number.NaN])
+      expect(() => postbackReport(store, { pageSize }), String(pageSize)).toThrow(
+        expect.objectContaining({ code: 'outbox_options', message: expect.stringMatching(/pageSize/) }),
+      );
   });
 
   it('answers 405 to other methods and 500 (no details) when the store is down', async () => {

@@ -28,6 +28,29 @@ export const fakeClock = (start = T0) => {
   };
 };
 
+/** Resolves once `condition()` holds (checked every few ms); fails the test after 4 s saying so. */
+export const waitUntil = async (condition: () => boolean, what = 'the condition'): Promise<void> => {
+  for (const until = Date.now() + 4_000; !condition(); ) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+};
+
+/**
+ * A tracker that holds every request until the test answers it (`held[i].answer(status)`); an aborted request
+ * rejects, as fetch does.
+ */
+export const heldFetch = () => {
+  const held: { answer: (status: number) => void; signal: AbortSignal }[] = [];
+  const fetch = ((_url: string, init?: RequestInit) =>
+    new Promise<Response>((resolve, reject) => {
+      const signal = init?.signal as AbortSignal;
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      held.push({ signal, answer: (status) => resolve(new Response('x', { status })) });
+    })) as typeof globalThis.fetch;
+  return { fetch, held };
+};
+
 let seq = 0;
 /** A new row for store-level tests. */
 export const newRow = (over: Partial<NewOutboxRow> = {}): NewOutboxRow => {
@@ -248,6 +271,50 @@ export const outboxSuite = (
         expect(late).toEqual([false]);
         expect((await store.get(id))?.status).toBe('delivering');
         expect((await store.attempts(id)).map((a) => a.owner)).toEqual(['w1', 'w1']);
+      });
+
+      it('a late report of an expired lease never overwrites a later lease of the same owner', async () => {
+        const [r] = await store.enqueue([newRow()], clock.now());
+        const id = r?.row.id as number;
+        await claim('w1');
+        clock.advance(LEASE);
+        // The same worker claims the row again (its first send stalled past the lease): a new lease, attempt 2.
+        expect((await claim('w1')).map((t) => [t.id, t.attempts])).toEqual([[id, 2]]);
+        const report = (attempt: number, status: 'pending' | 'delivered') => ({
+          rowId: id,
+          owner: 'w1',
+          status,
+          url: 'u',
+          ...(status === 'pending' ? { nextAttemptAt: clock.now() + 5000 } : {}),
+          attempt: {
+            attempt,
+            startedAt: T0,
+            durationMs: 1,
+            url: 'u',
+            outcome: status === 'pending' ? ('retry' as const) : ('delivered' as const),
+            httpStatus: status === 'pending' ? 503 : 200,
+          },
+        });
+        // The first lease's 503 arrives late: logged, but the row stays with the second lease.
+        expect(await store.finish([report(1, 'pending')], clock.now())).toEqual([false]);
+        expect(await store.get(id)).toMatchObject({ status: 'delivering', leaseOwner: 'w1', attempts: 2 });
+        expect(await store.finish([report(2, 'delivered')], clock.now())).toEqual([true]);
+        expect((await store.get(id))?.status).toBe('delivered');
+        // Both in one batch (one group commit): still only the current lease counts.
+        const [s] = await store.enqueue([newRow()], clock.now());
+        const sid = s?.row.id as number;
+        await claim('w1');
+        clock.advance(LEASE);
+        await claim('w1');
+        const both = await store.finish(
+          [
+            { ...report(1, 'pending'), rowId: sid },
+            { ...report(2, 'delivered'), rowId: sid },
+          ],
+          clock.now(),
+        );
+        expect(both).toEqual([false, true]);
+        expect((await store.get(sid))?.status).toBe('delivered');
       });
 
       it('extend renews only the owner’s leases', async () => {
@@ -536,6 +603,45 @@ export const outboxSuite = (
       });
     });
 
+    describe('prune of a backlog', () => {
+      it('deletes every old row however many there are, and nothing else', async () => {
+        // More than one batch (1,000) of delivered rows, with their attempts; pending ones beside them.
+        const delivered = 2_345;
+        const rows = Array.from({ length: delivered }, () => newRow());
+        await store.enqueue(rows, clock.now());
+        const claimed = await store.claim({
+          owner: 'w',
+          now: clock.now(),
+          leaseMs: LEASE,
+          limit: delivered,
+          rules: ['r1'],
+        });
+        await store.finish(
+          claimed.map((r) => ({
+            rowId: r.id,
+            owner: 'w',
+            status: 'delivered' as const,
+            url: 'u',
+            attempt: {
+              attempt: 1,
+              startedAt: clock.now(),
+              durationMs: 1,
+              url: 'u',
+              outcome: 'delivered' as const,
+            },
+          })),
+          clock.now(),
+        );
+        const [pending] = await store.enqueue([newRow(), newRow()], clock.now());
+        clock.advance(10_000);
+        expect(await store.prune({ now: clock.now(), deliveredMs: 5_000 })).toBe(delivered);
+        expect(await store.stats()).toMatchObject({ delivered: 0, pending: 2 });
+        expect(await store.attempts(claimed[1_500]?.id as number)).toEqual([]);
+        expect(await store.get(pending?.row.id as number)).toBeDefined();
+        expect(await store.prune({ now: clock.now(), deliveredMs: 5_000 })).toBe(0);
+      });
+    });
+
     describe('the worker on this store', () => {
       let receiver: Receiver;
       let plan: (key: string, attempt: number) => Behaviour;
@@ -716,23 +822,41 @@ export const outboxSuite = (
       });
 
       it('renews its lease while a send outlasts it, so another worker never takes the row', async () => {
-        plan = () => ({ status: 200, delayMs: 1500 });
-        clock.set(Date.now());
         await dispatch({ transactionId: 'cs_slow' });
-        const real = { now: Date.now };
-        const a = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 400, now: real.now });
-        const b = createWorker({ outbox: store, rules: rules().slice(0, 1), leaseMs: 400, now: real.now });
+        const tracker = heldFetch();
+        // The renewals, counted as they reach the store. Nothing here depends on how long anything takes: the lease
+        // is measured on the test's clock, which moves only when the test moves it.
+        let renewals = 0;
+        const watched: OutboxStore = {
+          ...store,
+          extend: async (...args) => {
+            const held = await store.extend(...args);
+            renewals++;
+            return held;
+          },
+        };
+        const lease = 300;
+        const a = worker({
+          outbox: watched,
+          rules: rules().slice(0, 1),
+          leaseMs: lease,
+          sendOptions: { fetch: tracker.fetch, timeoutMs: 3_600_000 },
+        });
+        const b = worker({ rules: rules().slice(0, 1), leaseMs: lease });
         const sending = a.deliverDue();
-        // Once a's request is at the tracker (held there for almost four leases), b keeps looking for due rows.
-        while (!receiver.attempts.get('r1-cs_slow')) await new Promise((resolve) => setTimeout(resolve, 5));
-        let bClaimed = 0;
-        while (!receiver.accepted.get('r1-cs_slow')) {
-          bClaimed += (await b.deliverDue()).claimed;
-          await new Promise((resolve) => setTimeout(resolve, 25));
+        await waitUntil(() => tracker.held.length === 1, "a's request");
+        // Four rounds, each moving the clock most of a lease on and waiting for a's next renewal: by the end the
+        // send has lasted more than three leases, and b found nothing to claim after any round.
+        for (let round = 0; round < 4; round++) {
+          clock.advance(lease - 50);
+          const before = renewals;
+          await waitUntil(() => renewals > before, 'a renewal');
+          expect((await b.deliverDue()).claimed, `b's claims in round ${round}`).toBe(0);
         }
+        expect(clock.now() - T0).toBeGreaterThan(3 * lease);
+        tracker.held[0]?.answer(200);
         expect(await sending).toMatchObject({ claimed: 1, delivered: 1 });
-        expect(bClaimed).toBe(0);
-        expect(receiver.attempts.get('r1-cs_slow')).toBe(1);
+        expect(tracker.held).toHaveLength(1);
       });
 
       it('start() delivers as rows arrive; stop() finishes in-flight sends; a second start() is refused', async () => {
@@ -782,6 +906,37 @@ export const outboxSuite = (
           status: 'skipped',
           lastError: 'Missing required postback parameter(s): offer_id',
         });
+      });
+
+      it('a send that outlived its lease and was claimed again by the same worker: only the new lease reports', async () => {
+        await dispatch({ transactionId: 'cs_again' });
+        const { fetch, held } = heldFetch();
+        const events: { attempt: number; recorded: boolean; status: string }[] = [];
+        const w = worker({
+          rules: rules().slice(0, 1),
+          leaseMs: LEASE,
+          sendOptions: { fetch, timeoutMs: 3_600_000 },
+          onAttempt: (e) =>
+            events.push({ attempt: e.attempt.attempt, recorded: e.recorded, status: e.status }),
+        });
+        const first = w.deliverDue();
+        await waitUntil(() => held.length === 1);
+        // The first send stalls past its lease (no renewal reached the store); the worker's next round claims the
+        // row again, as it would any expired lease.
+        clock.advance(LEASE);
+        const second = w.deliverDue();
+        await waitUntil(() => held.length === 2);
+        // The older send is abandoned: the row is the new lease's now.
+        expect(held[0]?.signal.aborted).toBe(true);
+        expect(held[1]?.signal.aborted).toBe(false);
+        held[1]?.answer(200);
+        await Promise.all([first, second]);
+        const [row] = (await store.list({ transactionId: 'cs_again', rule: 'r1' })).rows;
+        expect(row).toMatchObject({ status: 'delivered', attempts: 2 });
+        expect(events.sort((a, b) => a.attempt - b.attempt)).toEqual([
+          { attempt: 1, recorded: false, status: 'pending' },
+          { attempt: 2, recorded: true, status: 'delivered' },
+        ]);
       });
 
       it('leaves rows of rules it does not know for a worker that does', async () => {
