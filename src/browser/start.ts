@@ -28,8 +28,8 @@ export const start = (config: Config): ClickTrail => {
     captureClick(search, idParams, keep, log && ((name, value) => log?.('refused', name, value)));
 
   // The address the click was last read from: a router that keeps the query on every route change would otherwise
-  // store the same click at each one.
-  let search = location.search;
+  // store the same click at each one. Server rendering has no location: nothing to capture there.
+  let search = typeof location === 'undefined' ? '' : location.search;
   const landing = capture(search);
   // The current click: what links carry. Loaded from storage, then replaced by each click the address brings. A
   // landing that brings a click, with last-click attribution, replaces whatever is stored: the mirror's copy cannot
