@@ -30,15 +30,6 @@ export const readPair = (pair: string): { name: string | undefined; value: strin
   return { name: decode(eq < 0 ? pair : pair.slice(0, eq)), value: eq < 0 ? '' : decode(pair.slice(eq + 1)) };
 };
 
-/** The decoded value of the first `name` parameter in a URL's query, or undefined when absent. */
-export const getParam = (url: string, name: string): string | undefined => {
-  for (const pair of splitUrl(url).pairs) {
-    const read = readPair(pair);
-    if (read.name === name) return read.value;
-  }
-  return undefined;
-};
-
 /**
  * The url without the pairs named `names`, plus `add` (an encoded `name=value` for `names[0]`) at the end of the
  * query when given, unless a pair of that name already holds a non-empty value (then the url comes back as is).
