@@ -49,7 +49,14 @@ const scriptTag = (file, logModule) => ({
         ecma: 2020,
         // unsafe_methods writes `{ m: function () {} }` as `{ m() {} }` (js-cookie's methods, never constructed): 13 bytes.
         // inline: 1 inlines only functions without parameters or variables: the others stay shared (9 bytes gzip).
-        compress: { passes: 3, inline: 1, unsafe_arrows: true, unsafe_methods: true, pure_getters: true, unsafe: true },
+        compress: {
+          passes: 3,
+          inline: 1,
+          unsafe_arrows: true,
+          unsafe_methods: true,
+          pure_getters: true,
+          unsafe: true,
+        },
         mangle: { properties: { regex: /^_/ } },
         format: { comments: /^!|^# allFunctionsCalledOnLoad$/ },
       }),

@@ -1,5 +1,6 @@
 import { rollup } from 'rollup';
 import configs from '../rollup.config.mjs';
+
 const config = configs[0];
 const build = await rollup({ ...config, onwarn: () => {} });
 const { output } = await build.generate({ ...config.output, plugins: [] });
