@@ -44,6 +44,12 @@ export interface PostgresOutboxOptions {
   pool?: PgPool;
   /** Connections in the pool this store creates. Default 4. */
   max?: number;
+  /**
+   * How long to wait for a connection (TCP, TLS and authentication) before the store's call fails with OutboxError
+   * `outbox_open` (when opening) or `outbox_query`, in ms, for the pool this store creates. Default 10,000: without
+   * a limit, node-postgres waits forever on an unreachable host, and a webhook would hang with it.
+   */
+  connectTimeoutMs?: number;
   /** Table name prefix: `<table>_outbox`, `<table>_attempts`, `<table>_migrations`. Default `'clicktrail'`. */
   table?: string;
   /**
@@ -61,6 +67,9 @@ const PG_TYPES: Partial<Record<(typeof INSERT_COLUMNS)[number], string>> = {
   created_at: 'int8',
   updated_at: 'int8',
 };
+
+/** postgresOutbox's default `connectTimeoutMs`. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 // Any constant works: it only has to be the same in every process migrating this outbox.
 const MIGRATION_LOCK = 'clicktrail outbox migrations';
@@ -97,7 +106,11 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
         { cause: e },
       );
     }
-    const p = new Pool({ connectionString: options.connectionString, max: options.max ?? 4 });
+    const p = new Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 4,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    });
     // An idle connection the server drops emits 'error' on the pool; unheard, that would end the process.
     // The next query reconnects, or fails with a typed error.
     p.on('error', () => undefined);
