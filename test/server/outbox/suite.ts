@@ -76,6 +76,25 @@ export const newRow = (over: Partial<NewOutboxRow> = {}): NewOutboxRow => {
   };
 };
 
+/**
+ * Every store claims at once, `callsEach` claims of `limit` rows each (store i as owner `w<i>`); resolves to the ids
+ * of every row claimed, for a test that several workers on one database never lease the same row.
+ */
+export const claimRace = async (
+  stores: readonly OutboxStore[],
+  callsEach: number,
+  limit: number,
+): Promise<number[]> => {
+  const claimed = await Promise.all(
+    stores.flatMap((store, i) =>
+      Array.from({ length: callsEach }, () =>
+        store.claim({ owner: `w${i}`, now: T0, leaseMs: 1000, limit, rules: ['r1'] }),
+      ),
+    ),
+  );
+  return claimed.flat().map((r) => r.id);
+};
+
 /** The report of a row's first attempt, ending it as `status` (to settle rows a test only needs settled). */
 export const firstAttempt = (
   rowId: number,
