@@ -5,7 +5,7 @@ import { OutboxError } from '../../../src/server/outbox/errors';
 import { postgresOutbox } from '../../../src/server/outbox/postgres';
 import type { OutboxStore } from '../../../src/server/outbox/row';
 import { freshDatabase, postgresSkip } from '../../setup/postgres-context';
-import { newRow, outboxSuite, T0 } from './suite';
+import { claimRace, newRow, outboxSuite, T0 } from './suite';
 
 // One database for the file; each test of the suite gets its own table prefix, so nothing leaks between them.
 let url: Promise<string> | undefined;
@@ -37,14 +37,7 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
       Array.from({ length: 300 }, () => newRow()),
       T0,
     );
-    const claimed = await Promise.all(
-      writers.flatMap((w, i) =>
-        Array.from({ length: 10 }, () =>
-          w.claim({ owner: `w${i}`, now: T0, leaseMs: 1000, limit: 7, rules: ['r1'] }),
-        ),
-      ),
-    );
-    const ids = claimed.flat().map((r) => r.id);
+    const ids = await claimRace(writers, 10, 7);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(300);
     const client = new pg.Client({ connectionString: await database() });
