@@ -9,21 +9,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startPostgres } from '../scripts/postgres.mjs';
 import { startReceiver } from './lib/receiver.mjs';
-import { isMain, median, row } from './lib/stats.mjs';
+import { isMain, median, row, throughput } from './lib/stats.mjs';
 
 const dist = (name) => new URL(`../dist/server/${name}.js`, import.meta.url);
 const OUTBOX = { count: 2000, concurrency: 50, repeats: 3 };
-
-// Runs `count` jobs with at most `concurrency` in flight; resolves to jobs per second.
-const throughput = async (count, concurrency, job) => {
-  let next = 0;
-  const start = process.hrtime.bigint();
-  const lane = async () => {
-    while (next < count) await job(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  return count / (Number(process.hrtime.bigint() - start) / 1e9);
-};
 
 const seconds = (since) => Number(process.hrtime.bigint() - since) / 1e9;
 

@@ -6,7 +6,7 @@ import Stripe from 'stripe';
 import { naiveBuild, naiveRender } from './baselines/naive-postback.mjs';
 import { compare } from './lib/micro.mjs';
 import { startReceiver } from './lib/receiver.mjs';
-import { isMain, median, row } from './lib/stats.mjs';
+import { isMain, median, row, throughput } from './lib/stats.mjs';
 
 // BENCH_SERVER_ENTRY points at another build (a path), e.g. to compare two versions.
 const entry = process.env.BENCH_SERVER_ENTRY
@@ -67,17 +67,6 @@ const EVENT = JSON.stringify(
 const SECRET = 'whsec_bench0000000000000000000000000000';
 
 const DISPATCH = { count: 2000, concurrency: 50, repeats: 5 };
-
-// Runs `count` jobs with at most `concurrency` in flight; resolves to jobs per second.
-const throughput = async (count, concurrency, job) => {
-  let next = 0;
-  const start = process.hrtime.bigint();
-  const lane = async () => {
-    while (next < count) await job(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  return count / (Number(process.hrtime.bigint() - start) / 1e9);
-};
 
 const dispatchBench = async (api, checks, log) => {
   const receiver = await startReceiver();

@@ -25,5 +25,16 @@ export const row = (group, name, unit, value, baseline, baselineName, note) => (
   ...(note ? { note } : {}),
 });
 
+/** Runs `count` jobs (`job(i)`, i from 0) with at most `concurrency` in flight; resolves to jobs per second. */
+export const throughput = async (count, concurrency, job) => {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  const lane = async () => {
+    while (next < count) await job(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+};
+
 /** Whether a module was run directly (`node bench/size.mjs`) rather than imported by run.mjs. */
 export const isMain = (url) => Boolean(process.argv[1]) && fileURLToPath(url) === resolve(process.argv[1]);

@@ -1,48 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  appEnv,
-  checkWebhook,
-  prepareApp,
-  type Running,
-  sh,
-  start,
-  startTracker,
-  type Tracker,
-  teardown,
-  WEBHOOK_SECRET,
-} from './lib';
+import { checkWebhook, type NodeApp, sh, startNodeApp } from './lib';
 
-let app: Awaited<ReturnType<typeof prepareApp>>;
-let server: Running;
-let tracker: Tracker;
+let running: NodeApp;
 let origin: string;
 
 beforeAll(async () => {
-  app = await prepareApp('express');
-  await app.build(); // tsc -p .
-  tracker = await startTracker();
-  server = await start(process.execPath, ['dist/main.js'], {
-    cwd: app.dir,
-    env: appEnv(tracker, WEBHOOK_SECRET),
-    ready: /listening on (\d+)/,
-  });
-  origin = `http://127.0.0.1:${server.match}`;
+  running = await startNodeApp('express'); // npm run build: tsc -p .
+  origin = running.origin;
 });
 
-afterAll(() =>
-  teardown(
-    () => server?.stop(),
-    () => tracker?.close(),
-    () => app?.cleanup(),
-  ),
-);
+afterAll(() => running?.stop());
 
 describe('Express 5 app (CommonJS)', () => {
   it('runs clicktrail from require(), not the ESM build', async () => {
     const out = await sh(
       process.execPath,
       ['-e', "console.log(require.resolve('clicktrail/server'), require.resolve('clicktrail/server/node'))"],
-      { cwd: app.dir },
+      { cwd: running.app.dir },
     );
     expect(out.trim()).toMatch(/dist\/server\/index\.cjs \S+dist\/server\/node\.cjs$/);
   });
@@ -50,7 +24,7 @@ describe('Express 5 app (CommonJS)', () => {
   it('answers a signed webhook 200 once with one postback, a duplicate 200, a tampered one 400', async () => {
     await checkWebhook(
       (body, headers) => fetch(`${origin}/api/stripe`, { method: 'POST', body, headers }),
-      tracker,
+      running.tracker,
       expect,
     );
   });

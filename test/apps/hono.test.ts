@@ -1,46 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  appEnv,
-  checkWebhook,
-  prepareApp,
-  type Running,
-  start,
-  startTracker,
-  type Tracker,
-  teardown,
-  WEBHOOK_SECRET,
-} from './lib';
+import { checkWebhook, type NodeApp, startNodeApp } from './lib';
 
-let app: Awaited<ReturnType<typeof prepareApp>>;
-let server: Running;
-let tracker: Tracker;
+let running: NodeApp;
 let origin: string;
 
 beforeAll(async () => {
-  app = await prepareApp('hono');
-  await app.build(); // tsc -p .
-  tracker = await startTracker();
-  server = await start(process.execPath, ['dist/main.js'], {
-    cwd: app.dir,
-    env: appEnv(tracker, WEBHOOK_SECRET),
-    ready: /listening on (\d+)/,
-  });
-  origin = `http://127.0.0.1:${server.match}`;
+  running = await startNodeApp('hono'); // npm run build: tsc -p .
+  origin = running.origin;
 });
 
-afterAll(() =>
-  teardown(
-    () => server?.stop(),
-    () => tracker?.close(),
-    () => app?.cleanup(),
-  ),
-);
+afterAll(() => running?.stop());
 
 describe('Hono app on Node (ESM)', () => {
   it('answers a signed webhook 200 once with one postback, a duplicate 200, a tampered one 400', async () => {
     await checkWebhook(
       (body, headers) => fetch(`${origin}/api/stripe`, { method: 'POST', body, headers }),
-      tracker,
+      running.tracker,
       expect,
     );
   });

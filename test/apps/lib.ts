@@ -180,31 +180,45 @@ export interface Tracker {
   close: () => Promise<void>;
 }
 
-/** A stand-in affiliate tracker on 127.0.0.1 that records every postback and answers 200. */
-export const startTracker = async (): Promise<Tracker> => {
+/**
+ * The requests a tracker received, in order: `record` one (its path and query), `waitFor(n)` resolves once `n`
+ * have arrived (or rejects after 10 s). Shared by the HTTP tracker below and the Worker test's outboundService.
+ */
+export const postbackLog = (): Pick<Tracker, 'received' | 'waitFor'> & { record: (path: string) => void } => {
   const received: string[] = [];
   const waiters: (() => void)[] = [];
+  return {
+    received,
+    record(path) {
+      received.push(path);
+      for (const w of waiters.splice(0)) w();
+    },
+    waitFor: (n) =>
+      new Promise<string[]>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`tracker: ${received.length} of ${n} postbacks`)),
+          10_000,
+        );
+        const check = () => {
+          if (received.length >= n) {
+            clearTimeout(timer);
+            resolve(received);
+          } else waiters.push(check);
+        };
+        check();
+      }),
+  };
+};
+
+/** A stand-in affiliate tracker on 127.0.0.1 that records every postback and answers 200. */
+export const startTracker = async (): Promise<Tracker> => {
+  const { received, record, waitFor } = postbackLog();
   const server: Server = createServer((req, res) => {
-    received.push(req.url ?? '');
     req.resume();
     res.end('ok');
-    for (const w of waiters.splice(0)) w();
+    record(req.url ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const waitFor = (n: number) =>
-    new Promise<string[]>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`tracker: ${received.length} of ${n} postbacks`)),
-        10_000,
-      );
-      const check = () => {
-        if (received.length >= n) {
-          clearTimeout(timer);
-          resolve(received);
-        } else waiters.push(check);
-      };
-      check();
-    });
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
@@ -224,6 +238,45 @@ export const appEnv = (tracker: Tracker, secret: string): NodeJS.ProcessEnv => (
 });
 
 export const WEBHOOK_SECRET = 'whsec_clicktrail_apps_0123456789abcdef';
+
+/** A Node server app of test/apps, running: its origin, the tracker its postbacks reach, and `stop` for afterAll. */
+export interface NodeApp {
+  app: Awaited<ReturnType<typeof prepareApp>>;
+  origin: string;
+  tracker: Tracker;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Installs test/apps/<name> from the tarball, builds it (`npm run build`), and runs `node dist/main.js` (which
+ * prints `listening on <port>`) with the webhook secret and its postbacks sent to a fresh tracker. What started
+ * is stopped again when a later step fails.
+ */
+export const startNodeApp = async (name: string): Promise<NodeApp> => {
+  let app: NodeApp['app'] | undefined;
+  let tracker: Tracker | undefined;
+  let server: Running | undefined;
+  const stop = () =>
+    teardown(
+      () => server?.stop(),
+      () => tracker?.close(),
+      () => app?.cleanup(),
+    );
+  try {
+    app = await prepareApp(name);
+    await app.build();
+    tracker = await startTracker();
+    server = await start(process.execPath, ['dist/main.js'], {
+      cwd: app.dir,
+      env: appEnv(tracker, WEBHOOK_SECRET),
+      ready: /listening on (\d+)/,
+    });
+    return { app, origin: `http://127.0.0.1:${server.match}`, tracker, stop };
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw e;
+  }
+};
 
 const stripe = new Stripe('sk_test_unused');
 

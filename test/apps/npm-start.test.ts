@@ -2,8 +2,9 @@
 // SIGTERM to npm alone (a process manager, `kill <npm pid>`) stops the demo too, leaving no server behind.
 // (In the apps step: `npm start` rebuilds dist/ when it is stale, which must not happen while unit tests read it.)
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+
 import { afterEach, describe, expect, it } from 'vitest';
+import { isListening } from '../net';
 import { ROOT } from './lib';
 
 // Each run's process group: whatever a failing test leaves behind (an orphaned demo server keeps the group) is
@@ -48,25 +49,14 @@ const npmStart = () =>
     },
   );
 
-/** Whether anything still accepts connections on 127.0.0.1:port. */
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
 describe('npm start', () => {
   it('exits 0 on Ctrl-C and stops every server', async () => {
     const demo = await npmStart();
     expect(demo.ports).toHaveLength(3); // site, demo server, tracker
-    for (const port of demo.ports) expect(await listening(port)).toBe(true);
+    for (const port of demo.ports) expect(await isListening(port)).toBe(true);
     process.kill(-demo.pid, 'SIGINT');
     expect(await demo.exit, demo.output()).toBe(0);
-    for (const port of demo.ports) expect(await listening(port)).toBe(false);
+    for (const port of demo.ports) expect(await isListening(port)).toBe(false);
   });
 
   it('stops the demo when npm alone gets SIGTERM, leaving no server behind', async () => {
@@ -74,6 +64,6 @@ describe('npm start', () => {
     process.kill(demo.pid, 'SIGTERM');
     expect(await demo.exit, demo.output()).toBe(0);
     // The demo is npm's own child (exec): it got the signal and closed; nothing orphaned keeps a port.
-    for (const port of demo.ports) expect(await listening(port)).toBe(false);
+    for (const port of demo.ports) expect(await isListening(port)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWebhook, prepareApp, type Tracker, teardown, WEBHOOK_SECRET } from './lib';
+import { checkWebhook, postbackLog, prepareApp, type Tracker, teardown, WEBHOOK_SECRET } from './lib';
 
 /** The part of Miniflare's API this test uses (miniflare is installed in the app, not in the repository). */
 interface MiniflareLike {
@@ -23,27 +23,13 @@ interface MiniflareLike {
 
 let app: Awaited<ReturnType<typeof prepareApp>>;
 let mf: MiniflareLike;
-const received: string[] = [];
-const waiters: (() => void)[] = [];
+const postbacks = postbackLog();
 
 /** What checkWebhook needs of a tracker, fed by outboundService. */
 const tracker: Tracker = {
   origin: 'https://tracker.example',
-  received,
-  waitFor: (n) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`tracker: ${received.length} of ${n} postbacks`)),
-        10_000,
-      );
-      const check = () => {
-        if (received.length >= n) {
-          clearTimeout(timer);
-          resolve(received);
-        } else waiters.push(check);
-      };
-      check();
-    }),
+  received: postbacks.received,
+  waitFor: postbacks.waitFor,
   close: async () => {},
 };
 
@@ -65,8 +51,7 @@ beforeAll(async () => {
       const url = new URL(request.url);
       if (url.hostname !== 'tracker.example')
         return new Response('unexpected outbound request', { status: 502 });
-      received.push(`${url.pathname}${url.search}`);
-      for (const w of waiters.splice(0)) w();
+      postbacks.record(`${url.pathname}${url.search}`);
       return new Response('ok');
     },
   });

@@ -3,6 +3,7 @@ import { type Config, resolveConfig } from '../../src/browser/config';
 import { carry, MAX_EDITS, scanSelector } from '../../src/browser/observe';
 import type { ClickData } from '../../src/core/click';
 import { toStripeReference } from '../../src/core/stripe-ref';
+import { observed } from './observed';
 
 // What carry() decorates with: the click a test sets (carry asks for it each time, as init's closure answers).
 let current: ClickData | undefined;
@@ -19,20 +20,6 @@ const html = (markup: string): void => {
 };
 const $ = <T extends Element = HTMLAnchorElement>(sel: string): T => document.querySelector(sel) as T;
 const $$ = (sel: string): Element[] => [...document.querySelectorAll(sel)];
-
-/**
- * Runs a DOM change and resolves once carry's observer has seen it: an observer created after carry's is notified
- * after it in the same delivery, so when this one fires carry's callback has finished.
- */
-const change = (mutate: () => void): Promise<void> =>
-  new Promise((resolve) => {
-    const probe = new MutationObserver(() => {
-      probe.disconnect();
-      resolve();
-    });
-    probe.observe(document, { childList: true, subtree: true, attributes: true });
-    mutate();
-  });
 
 beforeEach(() => {
   // A click that navigated would change the page every later test resolves links against.
@@ -87,14 +74,14 @@ describe('links', () => {
     const box = document.createElement('div');
     box.innerHTML =
       '<p><a href="https://buy.stripe.com/a">a</a><span><a href="https://other.com">b</a></span></p>';
-    await change(() => document.body.append(box));
+    await observed(() => document.body.append(box));
     expect($$('div a').map((a) => a.getAttribute('href'))).toEqual([
       'https://buy.stripe.com/a?client_reference_id=abc123',
       'https://other.com?click_id=abc123',
     ]);
     const single = document.createElement('a');
     single.href = 'https://buy.stripe.com/b';
-    await change(() => document.body.append(single));
+    await observed(() => document.body.append(single));
     expect(single.getAttribute('href')).toBe('https://buy.stripe.com/b?client_reference_id=abc123');
     expect($('#same').getAttribute('href')).toBe('/x');
   });
@@ -103,9 +90,9 @@ describe('links', () => {
     html('<a href="/pricing">go</a>');
     start();
     const a = $('a');
-    await change(() => a.setAttribute('href', 'https://buy.stripe.com/a'));
+    await observed(() => a.setAttribute('href', 'https://buy.stripe.com/a'));
     expect(a.getAttribute('href')).toBe('https://buy.stripe.com/a?client_reference_id=abc123');
-    await change(() => {
+    await observed(() => {
       a.href = 'https://buy.stripe.com/b#x';
     });
     expect(a.getAttribute('href')).toBe('https://buy.stripe.com/b?client_reference_id=abc123#x');
@@ -118,7 +105,7 @@ describe('links', () => {
     const seen = vi.spyOn(Element.prototype, 'getAttribute');
     const box = document.createElement('div');
     box.innerHTML = '<a href="https://buy.stripe.com/new">n</a><b></b>';
-    await change(() => document.body.append(box));
+    await observed(() => document.body.append(box));
     expect(whole).not.toHaveBeenCalled();
     // The one link that was added is read; not the 50 links already there.
     expect(new Set(seen.mock.contexts.filter((e) => e instanceof HTMLAnchorElement)).size).toBe(1);
@@ -135,8 +122,8 @@ describe('links', () => {
     const seen: MutationRecord[] = [];
     const spy = new MutationObserver((r) => seen.push(...r));
     spy.observe(document, { subtree: true, attributes: true });
-    await change(() => document.body.append(a));
-    await change(() => document.body.append(document.createElement('i')));
+    await observed(() => document.body.append(a));
+    await observed(() => document.body.append(document.createElement('i')));
     spy.disconnect();
     // One href edit by carry, not a loop of them.
     expect(seen.filter((r) => r.target === a)).toHaveLength(1);
@@ -182,7 +169,7 @@ describe('links', () => {
       <svg><a href="https://buy.stripe.com/svg"><text>s</text></a></svg>
       <link rel="x" href="https://buy.stripe.com/l">`);
     start();
-    await change(() => $('link').setAttribute('href', 'https://buy.stripe.com/l2'));
+    await observed(() => $('link').setAttribute('href', 'https://buy.stripe.com/l2'));
     expect($('link').getAttribute('href')).toBe('https://buy.stripe.com/l2');
     expect($$('a').map((a) => a.getAttribute('href'))).toEqual([
       'http://[::1',
@@ -200,7 +187,7 @@ describe('links', () => {
     const clobbered = document.createElement('form');
     clobbered.setAttribute('data-clicktrail', '');
     clobbered.innerHTML = '<input name="elements">';
-    await change(() => document.body.append(hostile, clobbered));
+    await observed(() => document.body.append(hostile, clobbered));
     hostile.addEventListener('click', (e) => e.preventDefault());
     hostile.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
     clobbered.addEventListener('submit', (e) => e.preventDefault());
@@ -272,7 +259,7 @@ describe('a page script that fights over a link', () => {
     start();
     const a = $('a');
     for (let i = 1; i <= MAX_EDITS - 1; i++) {
-      await change(() => a.setAttribute('href', `https://buy.stripe.com/${i}`));
+      await observed(() => a.setAttribute('href', `https://buy.stripe.com/${i}`));
       expect(a.getAttribute('href')).toBe(`https://buy.stripe.com/${i}?client_reference_id=abc123`);
     }
   });
@@ -284,9 +271,9 @@ describe('stop()', () => {
     start();
     stop!();
     const added = Object.assign(document.createElement('a'), { href: 'https://buy.stripe.com/late' });
-    await change(() => document.body.append(added));
+    await observed(() => document.body.append(added));
     expect(added.getAttribute('href')).toBe('https://buy.stripe.com/late');
-    await change(() => $('#a').setAttribute('href', 'https://other.com/'));
+    await observed(() => $('#a').setAttribute('href', 'https://other.com/'));
     expect($('#a').getAttribute('href')).toBe('https://other.com/');
     $('#a').addEventListener('click', (e) => e.preventDefault());
     $('#a').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
@@ -336,14 +323,14 @@ describe('Stripe buy button and pricing table', () => {
     start();
     const el = document.createElement('stripe-pricing-table');
     el.setAttribute('pricing-table-id', 'prctbl_1');
-    await change(() => $('#after').before(el));
+    await observed(() => $('#after').before(el));
     const live = $$('stripe-pricing-table');
     expect(live).toHaveLength(1);
     expect(live[0]!.previousElementSibling?.id).toBe('before');
     expect(live[0]!.getAttribute('pricing-table-id')).toBe('prctbl_1');
     expect(connections.map((c) => c.ref)).toEqual([null, 'abc123']);
-    await change(() => document.body.append(document.createElement('i')));
-    await change(() => $('main').append(document.createElement('b')));
+    await observed(() => document.body.append(document.createElement('i')));
+    await observed(() => $('main').append(document.createElement('b')));
     expect(connections).toHaveLength(2);
   });
 
@@ -351,7 +338,7 @@ describe('Stripe buy button and pricing table', () => {
     start();
     const own = document.createElement('stripe-buy-button');
     own.setAttribute('client-reference-id', 'user_42');
-    await change(() => document.body.append(own));
+    await observed(() => document.body.append(own));
     expect($$('stripe-buy-button')).toEqual([own]);
     expect(own.getAttribute('client-reference-id')).toBe('user_42');
     stop!();
@@ -415,8 +402,8 @@ describe('forms marked data-clicktrail', () => {
     html('<form data-clicktrail><input name="affid" value="own"></form>');
     start();
     const f = $<HTMLFormElement>('form');
-    await change(() => f.append(document.createElement('input')));
-    await change(() => f.setAttribute('data-x', '1'));
+    await observed(() => f.append(document.createElement('input')));
+    await observed(() => f.setAttribute('data-x', '1'));
     stop!();
     start();
     expect(fields(f).filter(([, n]) => n === 'affid')).toEqual([['text', 'affid', 'own']]);
@@ -428,9 +415,9 @@ describe('forms marked data-clicktrail', () => {
     start();
     const f = Object.assign(document.createElement('form'), { innerHTML: '<button>go</button>' });
     f.setAttribute('data-clicktrail', '');
-    await change(() => document.body.append(f));
+    await observed(() => document.body.append(f));
     expect(fields(f)).toEqual([['hidden', 'click_id', 'abc123']]);
-    await change(() => f.querySelector('input')!.remove());
+    await observed(() => f.querySelector('input')!.remove());
     expect(fields(f)).toEqual([['hidden', 'click_id', 'abc123']]);
     stop!();
     current = undefined;

@@ -3,20 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ClickTrail, init } from '../../src/browser/index';
 import { installJar, type Jar, setUrl } from './jar';
+import { observed } from './observed';
 
 let jar: Jar;
 let ct: ClickTrail | undefined;
 const cookie = (name: string) => jar.cookies().find((c) => c.name === name)?.value;
-/** Resolves once carry's observer has seen a change made after this call (see observe.test.ts). */
-const observed = (mutate: () => void): Promise<void> =>
-  new Promise((resolve) => {
-    const probe = new MutationObserver(() => {
-      probe.disconnect();
-      resolve();
-    });
-    probe.observe(document, { childList: true, subtree: true, attributes: true });
-    mutate();
-  });
 
 beforeEach(() => {
   setUrl('https://shop.example.co.uk/');

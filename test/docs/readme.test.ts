@@ -173,6 +173,19 @@ describe('README code blocks', () => {
     expect(problems).toEqual([]);
   });
 
+  it('every skipped block points at test files that exist', () => {
+    // A skip reason names where the block is covered instead (`e2e/carry.spec.ts clicks …`): a renamed test would
+    // otherwise leave the reason pointing at nothing.
+    const missing = blocks.flatMap((b) =>
+      b.directive?.kind === 'skip'
+        ? (b.directive.reason.match(/[\w./-]+\.(?:test|spec)\.ts\b/g) ?? [])
+            .filter((path) => !existsSync(join(ROOT, path)))
+            .map((path) => `${where(b)}: ${path}`)
+        : [],
+    );
+    expect(missing).toEqual([]);
+  });
+
   for (const b of blocks) {
     const d = b.directive;
     if (!d || d.kind === 'invalid') continue;

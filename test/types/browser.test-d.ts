@@ -1,6 +1,7 @@
 // Type tests for the public browser API (`import … from 'clicktrail'` and the script tag's globals), checked by
 // vitest's typecheck project (tsc): a wrong type here fails `npm test` like a failing assertion.
 import { describe, expectTypeOf, it } from 'vitest';
+import type {} from '../../src/browser/global';
 import { type ClickData, type ClickTrail, init, type Options } from '../../src/browser/index';
 
 describe('init()', () => {
@@ -61,5 +62,19 @@ describe('ClickData', () => {
       exp: number;
       kept: Record<string, string>;
     }>();
+  });
+});
+
+describe('the script tag globals (clicktrail/global)', () => {
+  it('types window.clicktrail as the ClickTrail the tag sets, absent until it has run', () => {
+    expectTypeOf(window.clicktrail).toEqualTypeOf<ClickTrail | undefined>();
+  });
+
+  it('types the clicktrail:ready event, whose detail is the ClickTrail', () => {
+    expectTypeOf<WindowEventMap['clicktrail:ready']>().toEqualTypeOf<CustomEvent<ClickTrail>>();
+    addEventListener('clicktrail:ready', (event) => {
+      expectTypeOf(event.detail).toEqualTypeOf<ClickTrail>();
+      expectTypeOf(event.detail.clickId()).toEqualTypeOf<string | undefined>();
+    });
   });
 });

@@ -2,6 +2,8 @@
 // of the event loop) in the next single transaction. Each caller still resolves only after its own rows are
 // committed, but N concurrent webhooks cost one fsync instead of N: that is what makes thousands per second possible.
 
+import type { AttemptRecord, EnqueueResult, NewOutboxRow, OutboxStore } from './row';
+
 const later: (fn: () => void) => void =
   (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0));
 
@@ -10,6 +12,25 @@ export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => la
 
 /** Rows prune deletes per transaction. */
 export const PRUNE_BATCH = 1000;
+
+/**
+ * Runs `deleteBatch` (one short transaction deleting at most PRUNE_BATCH rows, resolving to how many it deleted)
+ * until a batch comes back short, with the event loop free in between; resolves to the total. A large backlog is
+ * then never one long delete holding the write lock (or its row locks) and this process for its whole length.
+ */
+export const pruneInBatches = async (deleteBatch: () => Promise<number>): Promise<number> => {
+  let deleted = 0;
+  for (;;) {
+    const n = await deleteBatch();
+    deleted += n;
+    if (n < PRUNE_BATCH) return deleted;
+    await yieldToEventLoop();
+  }
+};
+
+/** The `id` column of rows a statement returned, as numbers in ascending order (what extend and replay resolve to). */
+export const sortedIds = (rows: readonly Record<string, unknown>[]): number[] =>
+  rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 
 /**
  * Wraps `flush(items) → results` (same order) so that calls made together share one flush. A failed flush rejects
@@ -40,6 +61,43 @@ export const groupCommit = <In, Out>(
       running = true;
       later(() => void run());
     });
+};
+
+/** One enqueue call, as a SQL store's flush receives it. */
+export interface EnqueueCall {
+  rows: readonly NewOutboxRow[];
+  now: number;
+}
+
+/** One finish call, as a SQL store's flush receives it. */
+export interface FinishCall {
+  results: readonly AttemptRecord[];
+  now: number;
+}
+
+/**
+ * A SQL store's `enqueue` and `finish`: each call joins the next group commit (its flush writes every call of the
+ * group in one transaction, results in call order); an enqueue that inserted a row wakes the watchers.
+ */
+export const groupedWrites = (
+  flushEnqueue: (calls: EnqueueCall[]) => Promise<EnqueueResult[][]>,
+  flushFinish: (calls: FinishCall[]) => Promise<boolean[][]>,
+  notify: () => void,
+): Pick<OutboxStore, 'enqueue' | 'finish'> => {
+  const enqueueBatch = groupCommit(flushEnqueue);
+  const finishBatch = groupCommit(flushFinish);
+  return {
+    async enqueue(rows, now) {
+      if (!rows.length) return [];
+      const out = await enqueueBatch({ rows, now });
+      if (out.some((r) => r.inserted)) notify();
+      return out;
+    },
+    finish(results, now) {
+      if (!results.length) return Promise.resolve([]);
+      return finishBatch({ results, now });
+    },
+  };
 };
 
 /** A list of in-process listeners: the wake-up a store gives workers when rows are enqueued or replayed. */

@@ -14,7 +14,9 @@ import {
 
 type Raw = Record<string, unknown>;
 
+// A nullable column (SQL NULL, or absent): undefined, else the value as a number / a string.
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** The columns of an insert, in order, matching insertValues. */
@@ -85,9 +87,9 @@ export const toRow = (r: Raw): OutboxRow => {
   if (missing?.length) row.missing = missing;
   const optional = {
     lastHttpStatus: num(r.last_http_status),
-    lastError: r.last_error === null || r.last_error === undefined ? undefined : String(r.last_error),
+    lastError: text(r.last_error),
     nextAttemptAt: num(r.next_attempt_at),
-    leaseOwner: r.lease_owner === null || r.lease_owner === undefined ? undefined : String(r.lease_owner),
+    leaseOwner: text(r.lease_owner),
     deliveredAt: num(r.delivered_at),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (row as unknown as Raw)[k] = v;
@@ -104,9 +106,12 @@ export const toAttempt = (r: Raw): OutboxAttempt => {
     url: String(r.url),
     outcome: String(r.outcome) as AttemptOutcome,
   };
-  if (r.http_status !== null && r.http_status !== undefined) a.httpStatus = Number(r.http_status);
-  if (r.error !== null && r.error !== undefined) a.error = String(r.error);
-  if (r.owner !== null && r.owner !== undefined) a.owner = String(r.owner);
+  const httpStatus = num(r.http_status);
+  const error = text(r.error);
+  const owner = text(r.owner);
+  if (httpStatus !== undefined) a.httpStatus = httpStatus;
+  if (error !== undefined) a.error = error;
+  if (owner !== undefined) a.owner = owner;
   return a;
 };
 

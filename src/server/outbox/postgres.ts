@@ -2,20 +2,21 @@
 // SELECT … FOR UPDATE SKIP LOCKED, so no row is ever leased to two of them. Plain statements only (no session
 // state, no named prepared statements, transaction-scoped locks), so it also works through PgBouncer-style poolers
 // in transaction mode (Supabase, Neon's pooled endpoint).
-import { createWatchers, groupCommit, PRUNE_BATCH, yieldToEventLoop } from './batch';
+import {
+  createWatchers,
+  type EnqueueCall,
+  type FinishCall,
+  groupedWrites,
+  PRUNE_BATCH,
+  pruneInBatches,
+  sortedIds,
+} from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
 import { pendingMigrations, postgresMigrations, tableNames } from './migrations';
 import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
-import {
-  type AttemptRecord,
-  type EnqueueResult,
-  INTERRUPTED,
-  type NewOutboxRow,
-  type OutboxRow,
-  type OutboxStore,
-} from './row';
+import { type EnqueueResult, INTERRUPTED, type NewOutboxRow, type OutboxRow, type OutboxStore } from './row';
 
 /** What a query resolves to, as node-postgres has it. */
 export interface PgResult {
@@ -44,6 +45,12 @@ export interface PostgresOutboxOptions {
   pool?: PgPool;
   /** Connections in the pool this store creates. Default 4. */
   max?: number;
+  /**
+   * How long to wait for a connection (TCP, TLS and authentication) before the store's call fails with OutboxError
+   * `outbox_open` (when opening) or `outbox_query`, in ms, for the pool this store creates. Default 10,000: without
+   * a limit, node-postgres waits forever on an unreachable host, and a webhook would hang with it.
+   */
+  connectTimeoutMs?: number;
   /** Table name prefix: `<table>_outbox`, `<table>_attempts`, `<table>_migrations`. Default `'clicktrail'`. */
   table?: string;
   /**
@@ -61,6 +68,9 @@ const PG_TYPES: Partial<Record<(typeof INSERT_COLUMNS)[number], string>> = {
   created_at: 'int8',
   updated_at: 'int8',
 };
+
+/** postgresOutbox's default `connectTimeoutMs`. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 // Any constant works: it only has to be the same in every process migrating this outbox.
 const MIGRATION_LOCK = 'clicktrail outbox migrations';
@@ -97,7 +107,11 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
         { cause: e },
       );
     }
-    const p = new Pool({ connectionString: options.connectionString, max: options.max ?? 4 });
+    const p = new Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 4,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    });
     // An idle connection the server drops emits 'error' on the pool; unheard, that would end the process.
     // The next query reconnects, or fails with a typed error.
     p.on('error', () => undefined);
@@ -178,7 +192,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     }
   };
 
-  const enqueueBatch = groupCommit(async (calls: { rows: readonly NewOutboxRow[]; now: number }[]) => {
+  const flushEnqueue = async (calls: EnqueueCall[]): Promise<EnqueueResult[][]> => {
     const key = (tx: string, rule: string) => `${tx}\u0000${rule}`;
     // The first occurrence of a key inserts; any later one in the batch (a concurrent redelivery) finds it.
     const firsts = new Map<string, NewOutboxRow & { now: number }>();
@@ -229,9 +243,9 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
         return { row: hit.row, inserted: first };
       }),
     );
-  });
+  };
 
-  const finishBatch = groupCommit(async (calls: { results: readonly AttemptRecord[]; now: number }[]) => {
+  const flushFinish = async (calls: FinishCall[]): Promise<boolean[][]> => {
     const all = calls.flatMap(({ results, now }) => results.map((r) => ({ ...r, now })));
     const col = <T>(f: (r: (typeof all)[number]) => T) => all.map(f);
     const updated = await query(
@@ -269,7 +283,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
     return calls.map(({ results }) =>
       results.map((r) => held.has(lease(r.rowId, r.owner, r.attempt.attempt))),
     );
-  });
+  };
 
   return {
     kind: 'postgres',
@@ -278,12 +292,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
       await ready();
     },
 
-    async enqueue(rows, now) {
-      if (!rows.length) return [];
-      const out = await enqueueBatch({ rows, now });
-      if (out.some((r) => r.inserted)) watchers.notify();
-      return out;
-    },
+    ...groupedWrites(flushEnqueue, flushFinish, watchers.notify),
 
     async claim({ owner, now, leaseMs, limit, rules }) {
       const rows = await query(
@@ -314,12 +323,7 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
          WHERE id = ANY($3::int8[]) AND status = 'delivering' AND lease_owner = $4 RETURNING id`,
         [until, now, [...ids], owner],
       );
-      return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-    },
-
-    finish(results, now) {
-      if (!results.length) return Promise.resolve([]);
-      return finishBatch({ results, now });
+      return sortedIds(rows);
     },
 
     async release(ids, owner, now) {
@@ -374,16 +378,15 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
                RETURNING id`,
               [now, selector.rule === undefined ? null : [selector.rule].flat()],
             );
-      const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      const ids = sortedIds(rows);
       if (ids.length) watchers.notify();
       return ids;
     },
 
-    async prune({ now, deliveredMs, failedMs }) {
-      // In batches, each a short transaction: a large backlog is not one long delete holding its row locks (and
-      // growing the WAL) until the end.
-      let deleted = 0;
-      for (;;) {
+    prune({ now, deliveredMs, failedMs }) {
+      // Each batch one statement, so one short transaction: a large backlog is not one long delete holding its row
+      // locks (and growing the WAL) until the end.
+      return pruneInBatches(async () => {
         const [r] = await query(
           `WITH gone AS (
              DELETE FROM ${t.outbox} WHERE id IN (
@@ -396,11 +399,8 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
            SELECT count(*) AS n FROM gone`,
           [now, deliveredMs ?? null, failedMs ?? null, PRUNE_BATCH],
         );
-        const n = Number(r?.n ?? 0);
-        deleted += n;
-        if (n < PRUNE_BATCH) return deleted;
-        await yieldToEventLoop();
-      }
+        return Number(r?.n ?? 0);
+      });
     },
 
     watch: watchers.watch,

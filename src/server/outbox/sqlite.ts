@@ -1,19 +1,21 @@
 // The SQLite outbox: a file, no server. better-sqlite3 (an optional peer) or Node's own node:sqlite, both
 // synchronous with the same prepare/run/get/all shape. WAL and synchronous=FULL: a commit is on disk (fsynced)
 // when enqueue resolves, which is when the webhook may answer 200. Writes arriving together share a transaction.
-import { createWatchers, groupCommit, PRUNE_BATCH, yieldToEventLoop } from './batch';
+import {
+  createWatchers,
+  type EnqueueCall,
+  type FinishCall,
+  groupedWrites,
+  PRUNE_BATCH,
+  pruneInBatches,
+  sortedIds,
+} from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
 import { causeText, OutboxError } from './errors';
 import { pendingMigrations, sqliteMigrations, tableNames } from './migrations';
 import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
-import {
-  type AttemptRecord,
-  type EnqueueResult,
-  INTERRUPTED,
-  type NewOutboxRow,
-  type OutboxStore,
-} from './row';
+import { type AttemptRecord, type EnqueueResult, INTERRUPTED, type OutboxStore } from './row';
 
 /** A prepared statement, as better-sqlite3 and node:sqlite both have it. */
 export interface SqliteStatement {
@@ -256,7 +258,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
 
   const insert = `INSERT INTO ${t.outbox} (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})
     ON CONFLICT (transaction_id, rule) DO NOTHING RETURNING *`;
-  const enqueueBatch = groupCommit((calls: { rows: readonly NewOutboxRow[]; now: number }[]) =>
+  const flushEnqueue = (calls: EnqueueCall[]): Promise<EnqueueResult[][]> =>
     use(() =>
       transaction(
         () =>
@@ -274,8 +276,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
           ),
         'FULL',
       ),
-    ),
-  );
+    );
 
   const finishOne = (r: AttemptRecord, now: number): boolean => {
     const a = r.attempt;
@@ -311,9 +312,8 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
     );
     return updated !== undefined;
   };
-  const finishBatch = groupCommit((calls: { results: readonly AttemptRecord[]; now: number }[]) =>
-    use(() => transaction(() => calls.map(({ results, now }) => results.map((r) => finishOne(r, now))))),
-  );
+  const flushFinish = (calls: FinishCall[]): Promise<boolean[][]> =>
+    use(() => transaction(() => calls.map(({ results, now }) => results.map((r) => finishOne(r, now)))));
 
   return {
     kind: 'sqlite',
@@ -324,12 +324,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       await ready();
     },
 
-    async enqueue(rows, now) {
-      if (!rows.length) return [];
-      const out = await enqueueBatch({ rows, now });
-      if (out.some((r) => r.inserted)) watchers.notify();
-      return out;
-    },
+    ...groupedWrites(flushEnqueue, flushFinish, watchers.notify),
 
     claim({ owner, now, leaseMs, limit, rules }) {
       return use(() =>
@@ -380,16 +375,9 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
             now,
             JSON.stringify(ids),
             owner,
-          )
-            .map((r) => Number(r.id))
-            .sort((a, b) => a - b),
+          ),
         ),
-      );
-    },
-
-    finish(results, now) {
-      if (!results.length) return Promise.resolve([]);
-      return finishBatch({ results, now });
+      ).then(sortedIds);
     },
 
     async release(ids, owner, now) {
@@ -456,20 +444,19 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
           'FULL',
         ),
       );
-      const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      const ids = sortedIds(rows);
       if (ids.length) watchers.notify();
       return ids;
     },
 
-    async prune({ now, deliveredMs, failedMs }) {
+    prune({ now, deliveredMs, failedMs }) {
       const old = `(status IN ('delivered', 'skipped') AND ? IS NOT NULL AND updated_at < ? - ?)
         OR (status = 'failed' AND ? IS NOT NULL AND updated_at < ? - ?)`;
       const params = [deliveredMs ?? null, now, deliveredMs ?? 0, failedMs ?? null, now, failedMs ?? 0];
-      // In batches, each a short transaction with the event loop free in between: pruning a large backlog must
-      // hold neither the write lock (every webhook's commit waits for it) nor this process for its whole length.
-      let deleted = 0;
-      for (;;) {
-        const n = await use(() =>
+      // Each batch its own transaction: pruning a large backlog must not hold the write lock (every webhook's
+      // commit waits for it) for its whole length.
+      return pruneInBatches(() =>
+        use(() =>
           transaction(() => {
             const ids = JSON.stringify(
               all(`SELECT id FROM ${t.outbox} WHERE ${old} LIMIT ${PRUNE_BATCH}`, ...params).map((r) => r.id),
@@ -480,11 +467,8 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
               ids,
             ).length;
           }),
-        );
-        deleted += n;
-        if (n < PRUNE_BATCH) return deleted;
-        await yieldToEventLoop();
-      }
+        ),
+      );
     },
 
     watch: watchers.watch,

@@ -2,23 +2,14 @@
 // that started it, even when that process crashes before its teardown.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isListening } from '../../net';
 import { postgresSkip } from '../../setup/postgres-context';
 
 const SCRIPT = pathToFileURL(resolve(__dirname, '../../../scripts/postgres.mjs')).href;
-
-const listening = (port: number) =>
-  new Promise<boolean>((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
 
 describe.skipIf(!!postgresSkip)(
   `scripts/postgres.mjs${postgresSkip ? ` (SKIPPED: ${postgresSkip})` : ''}`,
@@ -39,7 +30,7 @@ describe.skipIf(!!postgresSkip)(
       expect(exit).not.toBe(0);
       const { port, dir } = JSON.parse(out) as { port: number; dir: string };
       expect(existsSync(join(dir, 'data'))).toBe(false);
-      expect(await listening(port)).toBe(false);
+      expect(await isListening(port)).toBe(false);
     }, 60_000);
   },
 );

@@ -3,7 +3,7 @@ import type { AttemptRecord, ClaimOptions, OutboxStore, PruneOptions } from '../
 import { OutboxError } from '../../../src/server/outbox/errors';
 import { memoryOutbox } from '../../../src/server/outbox/memory';
 import { createWorker } from '../../../src/server/outbox/worker';
-import { heldFetch, newRow, outboxSuite, T0, waitUntil } from './suite';
+import { firstAttempt, heldFetch, newRow, outboxSuite, T0, waitUntil } from './suite';
 
 outboxSuite('memory outbox', async () => memoryOutbox());
 
@@ -91,15 +91,11 @@ describe('createWorker', () => {
     let t = T0;
     const [old, failed] = await outbox.enqueue([newRow(), newRow()], t);
     await outbox.claim({ owner: 'x', now: t, leaseMs: 1000, limit: 2, rules: ['r1'] });
-    const done = (rowId: number, status: 'delivered' | 'failed') => ({
-      rowId,
-      owner: 'x',
-      status,
-      url: 'u',
-      attempt: { attempt: 1, startedAt: t, durationMs: 1, url: 'u', outcome: status },
-    });
     await outbox.finish(
-      [done(old?.row.id as number, 'delivered'), done(failed?.row.id as number, 'failed')],
+      [
+        firstAttempt(old?.row.id as number, 'x', 'delivered', t),
+        firstAttempt(failed?.row.id as number, 'x', 'failed', t),
+      ],
       t,
     );
     const worker = createWorker({ outbox, rules, now: () => t, retention: { deliveredMs: 86_400_000 } });

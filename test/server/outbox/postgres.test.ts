@@ -1,10 +1,11 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutboxError } from '../../../src/server/outbox/errors';
 import { postgresOutbox } from '../../../src/server/outbox/postgres';
 import type { OutboxStore } from '../../../src/server/outbox/row';
 import { freshDatabase, postgresSkip } from '../../setup/postgres-context';
-import { newRow, outboxSuite, T0 } from './suite';
+import { claimRace, newRow, outboxSuite, T0 } from './suite';
 
 // One database for the file; each test of the suite gets its own table prefix, so nothing leaks between them.
 let url: Promise<string> | undefined;
@@ -36,14 +37,7 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
       Array.from({ length: 300 }, () => newRow()),
       T0,
     );
-    const claimed = await Promise.all(
-      writers.flatMap((w, i) =>
-        Array.from({ length: 10 }, () =>
-          w.claim({ owner: `w${i}`, now: T0, leaseMs: 1000, limit: 7, rules: ['r1'] }),
-        ),
-      ),
-    );
-    const ids = claimed.flat().map((r) => r.id);
+    const ids = await claimRace(writers, 10, 7);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(300);
     const client = new pg.Client({ connectionString: await database() });
@@ -145,5 +139,32 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
     );
     await client.end();
     expect(left.rows).toEqual([{ tablename: `${table}_attempts` }]);
+  });
+});
+
+// No PostgreSQL server needed: the peer is a local socket that accepts and never answers.
+describe('postgresOutbox connecting to a host that never answers', () => {
+  it('gives up after connectTimeoutMs with outbox_open, instead of hanging the webhook', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const store = postgresOutbox({
+      connectionString: `postgres://me:hunter2@127.0.0.1:${port}/shop`,
+      connectTimeoutMs: 150,
+    });
+    try {
+      const error = await store.open().catch((e) => e);
+      expect(error).toBeInstanceOf(OutboxError);
+      expect(error.code).toBe('outbox_open');
+      expect(error.message).toMatch(/Cannot connect to the Postgres outbox: .*timeout/i);
+      expect(error.message).not.toContain('hunter2');
+      // It did reach the socket: the timeout, not a refusal, ended the wait.
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

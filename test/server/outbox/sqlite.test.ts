@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OutboxError } from '../../../src/server/outbox/errors';
 import { sqliteOutbox } from '../../../src/server/outbox/sqlite';
 import { betterSqliteSkip, nodeSqliteSkip, openRaw, pragma } from './fixtures/raw-sqlite';
-import { newRow, outboxSuite, T0 } from './suite';
+import { claimRace, firstAttempt, newRow, outboxSuite, T0 } from './suite';
 
 const dir = mkdtempSync(join(tmpdir(), 'clicktrail-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -132,14 +132,7 @@ describe('sqliteOutbox', () => {
       Array.from({ length: 40 }, () => newRow()),
       T0,
     );
-    const claimed = await Promise.all(
-      stores.flatMap((s, i) =>
-        Array.from({ length: 5 }, () =>
-          s.claim({ owner: `w${i}`, now: T0, leaseMs: 1000, limit: 3, rules: ['r1'] }),
-        ),
-      ),
-    );
-    const ids = claimed.flat().map((r) => r.id);
+    const ids = await claimRace(stores, 5, 3);
     expect(ids).toHaveLength(40);
     expect(new Set(ids).size).toBe(40);
     await Promise.all(stores.map((s) => s.close()));
@@ -151,13 +144,7 @@ describe('sqliteOutbox', () => {
     await store.enqueue(rows, T0);
     const claimed = await store.claim({ owner: 'w', now: T0, leaseMs: 1000, limit: 3_000, rules: ['r1'] });
     await store.finish(
-      claimed.map((r) => ({
-        rowId: r.id,
-        owner: 'w',
-        status: 'delivered' as const,
-        url: 'u',
-        attempt: { attempt: 1, startedAt: T0, durationMs: 1, url: 'u', outcome: 'delivered' as const },
-      })),
+      claimed.map((r) => firstAttempt(r.id, 'w', 'delivered', T0)),
       T0,
     );
     const order: string[] = [];

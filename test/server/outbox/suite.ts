@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type Conversion, resolveConversion } from '../../../src/server/conversion';
 import { outboxRows } from '../../../src/server/outbox/enqueue';
 import { OutboxError } from '../../../src/server/outbox/errors';
-import type { NewOutboxRow, OutboxStore } from '../../../src/server/outbox/row';
+import type { AttemptRecord, NewOutboxRow, OutboxStore } from '../../../src/server/outbox/row';
 import { createWorker, type WorkerOptions } from '../../../src/server/outbox/worker';
 import type { PostbackRule } from '../../../src/server/rules';
 import { type Behaviour, type Receiver, startReceiver } from '../receiver';
@@ -75,6 +75,39 @@ export const newRow = (over: Partial<NewOutboxRow> = {}): NewOutboxRow => {
     ...over,
   };
 };
+
+/**
+ * Every store claims at once, `callsEach` claims of `limit` rows each (store i as owner `w<i>`); resolves to the ids
+ * of every row claimed, for a test that several workers on one database never lease the same row.
+ */
+export const claimRace = async (
+  stores: readonly OutboxStore[],
+  callsEach: number,
+  limit: number,
+): Promise<number[]> => {
+  const claimed = await Promise.all(
+    stores.flatMap((store, i) =>
+      Array.from({ length: callsEach }, () =>
+        store.claim({ owner: `w${i}`, now: T0, leaseMs: 1000, limit, rules: ['r1'] }),
+      ),
+    ),
+  );
+  return claimed.flat().map((r) => r.id);
+};
+
+/** The report of a row's first attempt, ending it as `status` (to settle rows a test only needs settled). */
+export const firstAttempt = (
+  rowId: number,
+  owner: string,
+  status: 'delivered' | 'failed',
+  startedAt: number,
+): AttemptRecord => ({
+  rowId,
+  owner,
+  status,
+  url: 'u',
+  attempt: { attempt: 1, startedAt, durationMs: 1, url: 'u', outcome: status },
+});
 
 /**
  * Registers the suite. `open` makes a fresh, empty store for each test; `close` (optional) cleans up after the
@@ -617,19 +650,7 @@ export const outboxSuite = (
           rules: ['r1'],
         });
         await store.finish(
-          claimed.map((r) => ({
-            rowId: r.id,
-            owner: 'w',
-            status: 'delivered' as const,
-            url: 'u',
-            attempt: {
-              attempt: 1,
-              startedAt: clock.now(),
-              durationMs: 1,
-              url: 'u',
-              outcome: 'delivered' as const,
-            },
-          })),
+          claimed.map((r) => firstAttempt(r.id, 'w', 'delivered', clock.now())),
           clock.now(),
         );
         const [pending] = await store.enqueue([newRow(), newRow()], clock.now());
