@@ -53,8 +53,11 @@ const flag =
   (...on: unknown[]) =>
   (value: unknown): boolean =>
     on.includes(value);
-/** On with `true`, `"true"` or a bare attribute (`data-clean`); absent or anything else is off. */
-const on = flag(true, 'true', '');
+/**
+ * On with `true`, `"true"` or a bare attribute (`data-clean`); absent or anything else is off. The flags are marked
+ * pure so that a bundle that imports clicktrail without calling init() drops the options table.
+ */
+const on = /* @__PURE__ */ flag(true, 'true', '');
 
 /**
  * Every option: its kind, then its default, which an absent option or a value not of that kind falls back to. The
@@ -78,7 +81,7 @@ const OPTIONS: Record<Exclude<keyof Options, 'params'>, [kind: Kind, fallback?: 
   linkDomains: [list, []],
   // Fails closed: only absent, `true`, `"true"` and `"granted"` store; `"pending"`, `"denied"`, `"no"`, `"0"`, an
   // empty attribute, a typo… hold.
-  consent: [flag(undefined, true, 'true', 'granted')],
+  consent: [/* @__PURE__ */ flag(undefined, true, 'true', 'granted')],
   clean: [on],
   debug: [on],
 };

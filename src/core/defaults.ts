@@ -12,5 +12,6 @@ export const DEFAULT_DAYS = 365;
 /** Longest accepted lifetime, in days: anything longer is a typo (and past what browsers keep: Chrome caps at 400). */
 export const MAX_DAYS = 3650;
 
-/** True when `days` is a usable lifetime: above 0, at most MAX_DAYS (NaN and infinities are neither). */
-export const isValidDays = (days: number): boolean => days > 0 && days <= MAX_DAYS;
+/** True when `days` is a usable lifetime: a finite number of days above 0, at most MAX_DAYS. */
+export const isValidDays = (days: unknown): days is number =>
+  typeof days === 'number' && days > 0 && days <= MAX_DAYS;
