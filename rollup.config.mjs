@@ -40,11 +40,23 @@ const scriptTag = (file, logModule) => ({
   output: {
     file,
     format: 'iife',
+    // No "use strict" in the wrapper (13 bytes, 9 gzip): the sources are TypeScript, checked strict, and every
+    // statement that could behave differently in sloppy mode (a write to a read-only property) runs inside attempt().
+    strict: false,
     banner: `${COMPILE_HINT}\n${banner}`,
     plugins: [
       terser({
         ecma: 2020,
-        compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
+        // unsafe_methods writes `{ m: function () {} }` as `{ m() {} }` (js-cookie's methods, never constructed): 13 bytes.
+        // inline: 1 inlines only functions without parameters or variables: the others stay shared (7 bytes gzip).
+        compress: {
+          passes: 3,
+          inline: 1,
+          unsafe_arrows: true,
+          unsafe_methods: true,
+          pure_getters: true,
+          unsafe: true,
+        },
         mangle: { properties: { regex: /^_/ } },
         format: { comments: /^!|^# allFunctionsCalledOnLoad$/ },
       }),

@@ -1,6 +1,7 @@
 // Issue 11 end to end: the defects an adversarial pass found, each reproduced in real Chromium on a page made for
 // it, and the load-path promises (no exception, deterministic configuration).
 import type { Page } from '@playwright/test';
+import type { ClickTrail } from '../src/browser/options';
 import { parseData } from '../src/core/data-cookie';
 import { clickId, cookie, cookieValue, expect, newClickId, test, url } from './fixtures';
 
@@ -252,6 +253,36 @@ test('no exception is thrown, not even a caught one, on the normal path: load, d
   expect(await clickId(page)).toBe(id);
   await idle(page);
   expect(thrown.filter((t) => t.includes('clicktrail'))).toEqual([]);
+});
+
+test('init() without options throws no exception either (the ESM build reads absent options without one)', async ({
+  page,
+}) => {
+  const cdp = await page.context().newCDPSession(page);
+  const thrown: string[] = [];
+  cdp.on('Debugger.paused', (event) => {
+    thrown.push(`${event.data?.description ?? event.reason} @ ${event.callFrames[0]?.url}`);
+    void cdp.send('Debugger.resume');
+  });
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.setPauseOnExceptions', { state: 'all' });
+  const id = newClickId();
+  const address = url(HOST, `/esm?click_id=${id}`);
+  await page.route(address, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html><head><meta charset="utf-8">
+<script type="importmap">{ "imports": { "js-cookie": "/vendor/js-cookie.mjs" } }</script>
+<script type="module">import { init } from '/dist/index.js'; window.ct = init();</script>
+</head><body><a href="https://buy.stripe.com/test_x">s</a></body></html>`,
+    }),
+  );
+  await page.goto(address);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { ct?: ClickTrail }).ct?.clickId()))
+    .toBe(id);
+  await idle(page);
+  expect(thrown.filter((t) => t.includes('/dist/'))).toEqual([]);
 });
 
 test('a placeholder with quotes and brackets still works (the scan selector quotes it)', async ({ page }) => {

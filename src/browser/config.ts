@@ -1,5 +1,5 @@
 import { isReservedName } from '../core/click';
-import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS, isValidDays } from '../core/defaults';
+import { DEFAULT_COOKIE, DEFAULT_DAYS, DEFAULT_ID_PARAMS, MAX_DAYS } from '../core/defaults';
 import { attempt } from './attempt';
 import { log, setLogging } from './log';
 import type { Options } from './options';
@@ -23,9 +23,16 @@ export interface Config {
 
 // An option's kind reads a value (its documented type, or the text of its data-* attribute, which is what
 // script-tag users write) and returns the value clicktrail runs on, or undefined when it is not of that kind.
+type Kind = (value: unknown) => unknown;
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+/** `false`, or `"false"` in an attribute: the option is off. */
+const isOff = (value: unknown): value is false | 'false' => value === false || value === 'false';
 
+/** Non-empty text. */
+const text = (value: unknown): string | undefined => (isText(value) ? value : undefined);
+/** Non-empty text, or `false` (`"false"`) for off. */
+const textOrOff = (value: unknown): string | false | undefined => (isOff(value) ? false : text(value));
 /** An array of non-empty strings, or text with commas and/or spaces between the entries (`"click_id, affS1"`). */
 const list = (value: unknown): string[] | undefined => {
   const entries = typeof value === 'string' ? value.match(/[^\s,]+/g) || [] : value;
@@ -36,37 +43,47 @@ const names = (value: unknown): string[] | undefined => {
   const entries = list(value);
   if (entries?.length) return entries;
 };
-/** On with `true`, `"true"` or a bare attribute; anything else is off. */
-const on = (value: unknown): boolean => value === true || value === 'true' || value === '';
-/** Non-empty text, or `false` (`"false"`) for off. */
-const textOrOff = (value: unknown): string | false | undefined =>
-  value === false || value === 'false' ? false : isText(value) ? value : undefined;
+/** A lifetime in days, as a number or its text: above 0, at most MAX_DAYS (NaN and the infinities are neither). */
+const days = (value: unknown): number | undefined => {
+  const number = +(value as number);
+  if (number > 0 && number <= MAX_DAYS) return number;
+};
+/** True for exactly the given values (`true` and its attribute text), false for anything else: never invalid. */
+const flag =
+  (...on: unknown[]) =>
+  (value: unknown): boolean =>
+    on.includes(value);
+/**
+ * On with `true`, `"true"` or a bare attribute (`data-clean`); absent or anything else is off. The flags are marked
+ * pure so that a bundle that imports clicktrail without calling init() drops the options table.
+ */
+const on = /* @__PURE__ */ flag(true, 'true', '');
 
-/** Every option: its kind, then its default. */
-const OPTIONS: Record<
-  Exclude<keyof Options, 'params'>,
-  [kind: (value: unknown) => unknown, fallback: unknown]
-> = {
+/**
+ * Every option: its kind, then its default, which an absent option or a value not of that kind falls back to. The
+ * kinds that accept every value (the flags, `stripe`) need no default: absent is one of the values they read.
+ */
+const OPTIONS: Record<Exclude<keyof Options, 'params'>, [kind: Kind, fallback?: unknown]> = {
   idParams: [names, DEFAULT_ID_PARAMS],
   keep: [list, []],
-  cookie: [(value) => (isText(value) ? value : undefined), DEFAULT_COOKIE],
-  days: [(value) => (isValidDays(+(value as number)) ? +(value as number) : undefined), DEFAULT_DAYS],
+  cookie: [text, DEFAULT_COOKIE],
+  days: [days, DEFAULT_DAYS],
   domain: [textOrOff, 'auto'],
   attribution: [(value) => (value === 'first' || value === 'last' ? value : undefined), 'last'],
   // Off with `false` (`"false"`); otherwise buy.stripe.com, plus the hosts of `{ hosts }` (the attribute's list).
   stripe: [
     (value) =>
-      value === false || value === 'false'
+      isOff(value)
         ? []
         : ['buy.stripe.com', ...(list((value as { hosts?: unknown } | undefined)?.hosts ?? value) || [])],
-    ['buy.stripe.com'],
   ],
   placeholder: [textOrOff, '--CLICK-ID--'],
   linkDomains: [list, []],
-  // Fails closed: only `true`, `"true"` and `"granted"` store; `"pending"`, `"denied"`, `"no"`, `"0"`, a typo… hold.
-  consent: [(value) => (on(value) && value !== '') || value === 'granted', true],
-  clean: [on, false],
-  debug: [on, false],
+  // Fails closed: only absent, `true`, `"true"` and `"granted"` store; `"pending"`, `"denied"`, `"no"`, `"0"`, an
+  // empty attribute, a typo… hold.
+  consent: [/* @__PURE__ */ flag(undefined, true, 'true', 'granted')],
+  clean: [on],
+  debug: [on],
 };
 
 /**
@@ -76,17 +93,16 @@ const OPTIONS: Record<
  * its deprecated name `params`. Turns debug logging on or off first, so those lines can be seen.
  */
 export const resolveConfig = (options?: Options | DOMStringMap | null): Config => {
-  const read = (name: string): unknown => attempt(() => (options as Record<string, unknown>)[name]);
+  // Optional chaining, not the try, handles null and undefined: an exception costs the page a millisecond.
+  const read = (name: string): unknown => attempt(() => (options as Record<string, unknown> | null)?.[name]);
   setLogging(on(read('debug')));
   const config = {} as Config & Record<string, unknown>;
   for (const [name, [kind, fallback]] of Object.entries(OPTIONS)) {
-    const value = read(name) === undefined && name === 'idParams' ? read('params') : read(name);
-    let valid = value === undefined ? fallback : kind(value);
-    if (valid === undefined) {
-      log?.('invalid', name, value);
-      valid = fallback;
-    }
-    config[name] = valid;
+    let value = read(name);
+    if (value === undefined && name === 'idParams') value = read('params');
+    const valid = kind(value);
+    if (valid === undefined && value !== undefined) log?.('invalid', name, value);
+    config[name] = valid ?? fallback;
   }
   // Capture refuses them anyway (they would overwrite the data cookie's own fields); this says so.
   if (log) for (const name of config.keep.filter(isReservedName)) log('invalid', 'keep', name);

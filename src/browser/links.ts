@@ -6,8 +6,11 @@ import type { Config } from './config';
 import { log } from './log';
 
 /** The click id as Stripe accepts it, or undefined (logged) when Stripe would drop even the encoded form. */
-export const stripeReference = (id: string): string | undefined =>
-  toStripeReference(id) || void log?.('refused', 'stripe', id);
+export const stripeReference = (id: string): string | undefined => {
+  const reference = toStripeReference(id);
+  if (!reference) log?.('refused', 'stripe', id);
+  return reference;
+};
 
 /** True when links to `host` get client_reference_id: buy.stripe.com and the custom Stripe hosts. */
 export const isStripeHost = (host: string, config: Config): boolean => config.stripe.includes(host);
@@ -33,15 +36,12 @@ export const applyRules = (
   const host = parsed.hostname;
   const toStripe = isStripeHost(host, config);
   const toLinkDomain = isLinkDomain(host, config);
+  const hasPlaceholder = !!placeholder && href.includes(placeholder);
   // A Stripe link gets Stripe's form of the id, also in a placeholder (a raw id Stripe would drop never reaches it).
   const value = toStripe ? stripeReference(click.id) : click.id;
   // The scheme is read last, and only when a rule may apply.
-  if (
-    value &&
-    (toStripe || toLinkDomain || (placeholder && href.includes(placeholder))) &&
-    /^https?:$/.test(parsed.protocol)
-  ) {
-    if (placeholder && href.includes(placeholder)) {
+  if (value && (toStripe || toLinkDomain || hasPlaceholder) && /^https?:$/.test(parsed.protocol)) {
+    if (hasPlaceholder) {
       const filled = href.split(placeholder).join(encodeURIComponent(value));
       // Filled only when no token survives: an id containing the token would otherwise change on every pass.
       if (!filled.includes(placeholder)) href = filled;

@@ -21,21 +21,23 @@ export const MAX_EDITS = 20;
  * catches: it checks every link in full.
  */
 export const scanSelector = (config: Config, pageHost: string): string => {
+  // Case-insensitive for the placeholder too: this only picks candidates, the rules then match it exactly.
   const hrefs =
     isStripeHost(pageHost, config) || isLinkDomain(pageHost, config)
-      ? ['[href]']
-      : [...config.stripe, ...config.linkDomains].map((host) => `[href*="${CSS.escape(host)}" i]`);
-  if (config.placeholder) hrefs.push(`[href*="${CSS.escape(config.placeholder)}"]`);
-  return `${hrefs[0] ? `:is(a,area):is(${hrefs}),` : ''}form[data-clicktrail],stripe-buy-button,stripe-pricing-table`;
+      ? '[href]'
+      : [...config.stripe, ...config.linkDomains, config.placeholder]
+          .filter((needle) => needle)
+          .map((needle) => `[href*="${CSS.escape(needle as string)}" i]`)
+          .join();
+  return `${hrefs && `:is(a,area):is(${hrefs}),`}form[data-clicktrail],stripe-buy-button,stripe-pricing-table`;
 };
 
-/** The decoration of a page, running. */
-export interface Carrier {
-  /** Decorates the whole document for the current click: for a click that arrived after load. */
-  rescan(): void;
-  /** Disconnects the observer; the click handlers stay attached but inert, which costs nothing. */
-  stop(): void;
-}
+/**
+ * The decoration of a page, running: `rescan` decorates the whole document for the current click (one that arrived
+ * after load); `stop` disconnects the observer (the click handlers stay attached but inert, which costs nothing).
+ * A tuple, as Store is: no method names in the script tag.
+ */
+export type Carrier = [rescan: () => void, stop: () => void];
 
 /**
  * Decorates the document for the click `currentClick()` returns (nothing while it returns none), now and as the
@@ -50,16 +52,18 @@ export const carry = (currentClick: () => ClickData | undefined, config: Config)
   const edits = new WeakMap<Element, [count: number, pageHref?: string, ourHref?: string]>();
   let carrying = true;
 
-  // One element, for one click. `bounded` (the observer's scans) gives up on an element after MAX_EDITS edits.
-  const decorate = (element: Element, click: ClickData, bounded: boolean): void => {
+  // One element, for the current click (nothing without one). `bounded` (the observer's scans) gives up on an
+  // element after MAX_EDITS edits.
+  const decorate = (element: Element, bounded: boolean): void => {
+    const click = currentClick();
     try {
       const [count = 0, pageHref, ourHref] = edits.get(element) || [];
-      if (bounded && count >= MAX_EDITS) return;
+      if (!click || (bounded && count >= MAX_EDITS)) return;
       const kind = element.localName;
       if (kind.startsWith('stripe-')) {
         const clone = decorateStripeElement(element, click, config);
         // The clone's own contents were never seen by a scan (and its insertion is not observed: see below).
-        if (clone) scan(clone, click);
+        if (clone) scan(clone);
       } else if (kind === 'form') {
         if (fillForm(element as HTMLFormElement, click, config.idParams[0]!)) edits.set(element, [count + 1]);
       } else {
@@ -77,48 +81,43 @@ export const carry = (currentClick: () => ClickData | undefined, config: Config)
     }
   };
   // A node and its subtree. Text and comment nodes have neither method: skipped, without an exception.
-  const scan = (root: Node, click: ClickData): void => {
-    if ((root as Element).matches?.(scanned)) decorate(root as Element, click, true);
+  const scan = (root: Node): void => {
+    if ((root as Element).matches?.(scanned)) decorate(root as Element, true);
     (root as ParentNode).querySelectorAll?.(scanned).forEach((element) => {
-      decorate(element, click, true);
+      decorate(element, true);
     });
   };
   // The decoratable element at or above a node (a changed href, the parent of added nodes, what was clicked).
-  const decorateAt = (node: unknown, click: ClickData, bounded: boolean): void => {
+  const decorateAt = (node: unknown, bounded: boolean): void => {
     const element = (node as Element | null)?.closest?.(TARGETS);
-    if (element) decorate(element, click, bounded);
+    if (element) decorate(element, bounded);
   };
 
   const observer = new MutationObserver((records) => {
-    const click = currentClick();
-    if (click) {
+    if (currentClick()) {
       for (const record of records) {
         // A changed href, or the parent of added nodes (a marked form gets back an input that was removed).
-        decorateAt(record.target, click, true);
-        record.addedNodes.forEach((node) => {
-          scan(node, click);
-        });
+        decorateAt(record.target, true);
+        record.addedNodes.forEach(scan);
       }
     }
     // Our own edits queued records just now; every rule is idempotent, so they are dropped unread.
     observer.takeRecords();
   });
   const onUse = (event: Event): void => {
-    const click = currentClick();
-    if (carrying && click) decorateAt(event.composedPath()[0], click, false);
+    if (carrying) decorateAt(event.composedPath()[0], false);
   };
   const rescan = (): void => {
-    const click = currentClick();
-    if (click) scan(document, click);
+    if (currentClick()) scan(document);
   };
   rescan();
   observer.observe(document, { childList: true, subtree: true, attributeFilter: ['href'] });
   for (const type of ['click', 'auxclick', 'submit']) document.addEventListener(type, onUse, true);
-  return {
+  return [
     rescan,
-    stop: () => {
+    () => {
       carrying = false;
       observer.disconnect();
     },
-  };
+  ];
 };

@@ -1,6 +1,6 @@
 import { attribute } from '../core/attribution';
 import { captureClick } from '../core/capture';
-import { type ClickData, expiryFor } from '../core/click';
+import { type CapturedClick, expiryFor } from '../core/click';
 import { dataCookieName, fitData } from '../core/data-cookie';
 import { editQuery } from '../core/query';
 import { attempt } from './attempt';
@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { watchHistory } from './history';
 import { decorateUrl } from './links';
 import { log } from './log';
-import { type Carrier, carry } from './observe';
+import { carry } from './observe';
 import type { ClickTrail } from './options';
 import { createStore } from './storage';
 
@@ -19,45 +19,43 @@ import { createStore } from './storage';
  */
 export const start = (config: Config): ClickTrail => {
   const { idParams, keep } = config;
-  const store = createStore(config.cookie, config.domain, config.days);
+  const [load, save, clear] = createStore(config.cookie, config.domain, config.days);
   let consent = config.consent;
-  // A landing that brings a click, with last-click attribution, replaces whatever is stored: the mirror's copy
-  // cannot matter then, and is not read (see Store.load).
-  const replacing =
-    config.attribution === 'last' && !!attempt(() => captureClick(location.search, idParams, keep));
-  // The current click: what links carry. Loaded from storage, then replaced by each click the address brings.
-  let click: ClickData | undefined = attempt(() => store.load(consent, !replacing));
-  let carrier: Carrier | undefined;
-  let stopWatching: (() => void) | undefined;
-  let lastSearch: string | undefined;
+  let stopped = false;
+  let rescan: (() => void) | undefined;
+  let stopCarrying: (() => void) | undefined;
+  const capture = (search: string): CapturedClick | undefined =>
+    captureClick(search, idParams, keep, log && ((name, value) => log?.('refused', name, value)));
 
-  // Reads a click from the address, by the same rules at load and after each pushState/replaceState.
-  const land = (): void => {
-    const { search, href } = location;
-    // A router that keeps the query on every route change would otherwise store the same click at each one.
-    if (search === lastSearch) return;
-    lastSearch = search;
-    const captured = captureClick(
-      search,
-      idParams,
-      keep,
-      log && ((name, value) => log?.('refused', name, value)),
-    );
+  // The address the click was last read from: a router that keeps the query on every route change would otherwise
+  // store the same click at each one. Server rendering has no location: nothing to capture there.
+  let search = typeof location === 'undefined' ? '' : location.search;
+  const landing = capture(search);
+  // The current click: what links carry. Loaded from storage, then replaced by each click the address brings. A
+  // landing that brings a click, with last-click attribution, replaces whatever is stored: the mirror's copy cannot
+  // matter then, and is not read (see Load).
+  let click = load(consent, !!landing && config.attribution === 'last');
+
+  // A click read from the address, by the same rules at load and after each pushState/replaceState.
+  const land = (captured: CapturedClick | undefined): void => {
     if (captured) log?.('captured', captured.src, captured.id);
     const next = attribute(click, captured, config.attribution, expiryFor(Date.now(), config.days));
     if (next) {
       click = fitData(next, dataCookieName(config.cookie), log && ((name) => log?.('dropped', name)));
-      if (consent) store.save(click);
-      carrier?.rescan();
+      if (consent) save(click);
+      rescan?.();
     } else if (captured) log?.('kept first', click!.id);
+    const { href } = location;
     const cleaned = config.clean && editQuery(href, [...idParams, ...keep]);
     if (cleaned && cleaned !== href) history.replaceState(history.state, '', cleaned);
   };
 
-  attempt(land);
+  attempt(() => land(landing));
   attempt(() => {
-    carrier = carry(() => click, config);
-    stopWatching = watchHistory(land);
+    [rescan, stopCarrying] = carry(() => click, config);
+    watchHistory(() => {
+      if (!stopped && location.search !== search) land(capture((search = location.search)));
+    });
   });
   const kept = () => ({ ...click?.kept });
   return {
@@ -69,15 +67,15 @@ export const start = (config: Config): ClickTrail => {
       typeof location === 'undefined' ? url : decorateUrl(url, click, config, location.href),
     grantConsent: () => {
       consent = true;
-      if (click) store.save(click);
+      if (click) save(click);
     },
     clear: () => {
       click = undefined;
-      store.clear();
+      clear();
     },
     stop: () => {
-      carrier?.stop();
-      stopWatching?.();
+      stopped = true;
+      stopCarrying?.();
     },
   };
 };

@@ -14,7 +14,7 @@ export const decorateStripeElement = (
   config: Config,
 ): Element | undefined => {
   const reference =
-    !element.getAttribute('client-reference-id') && config.stripe.length > 0 && stripeReference(click.id);
+    !element.getAttribute('client-reference-id') && config.stripe[0] && stripeReference(click.id);
   if (!reference) return;
   element.setAttribute('client-reference-id', reference);
   if (element.isConnected && customElements.get(element.localName)) {

@@ -18,9 +18,8 @@ export const captureClick = (
   const query = new URLSearchParams(search);
   const read = (name: string, valid: (value: unknown) => boolean): string | undefined => {
     const value = query.get(name);
-    if (value === null) return undefined;
-    if (valid(value)) return value;
-    onRefused?.(name, value);
+    if (valid(value)) return value as string;
+    if (value !== null) onRefused?.(name, value);
   };
   for (const src of idParams) {
     const id = read(src, isValidClickId);

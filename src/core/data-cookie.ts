@@ -11,29 +11,28 @@ export const MAX_COOKIE_BYTES = 4096;
 /** Name of the companion cookie that holds the source, expiry and kept params. */
 export const dataCookieName = (cookie: string): string => `${cookie}_data`;
 
-/** The data cookie's value before cookie-level encoding. Kept params named like the reserved fields are dropped. */
+/**
+ * The data cookie's value before cookie-level encoding. Kept params never have a reserved name (`ct_…`): capture
+ * and parseData, the only ways in, refuse them.
+ */
 export const formatData = (click: Omit<ClickData, 'id'>): string =>
-  `${new URLSearchParams([
-    ['ct_src', click.src],
-    ['ct_exp', `${click.exp}`],
-    ...Object.entries(click.kept).filter(([name]) => !isReservedName(name)),
-  ])}`;
+  `${new URLSearchParams([['ct_src', click.src], ['ct_exp', `${click.exp}`], ...Object.entries(click.kept)])}`;
 
 /**
- * Reads formatData's output (from either side). Leniently, as browsers read queries: never throws. Unknown `ct_`
- * fields are ignored and kept values that fail validation are dropped; a missing or unreadable expiry is 0.
+ * Reads formatData's output (from either side). Leniently, as browsers read queries: never throws. The first
+ * `ct_src` and `ct_exp` count (formatData writes them first); other `ct_` fields are ignored and kept values that
+ * fail validation are dropped; a missing or unreadable expiry is 0.
  */
 export const parseData = (value: string): Omit<ClickData, 'id'> => {
-  const kept: [string, string][] = [];
-  let src = '';
-  let exp = 0;
-  for (const [name, v] of new URLSearchParams(value)) {
-    if (name === 'ct_src') src = v;
-    else if (name === 'ct_exp') exp = +v || 0;
-    else if (name && !isReservedName(name) && isValidKeptValue(v)) kept.push([name, v]);
-  }
-  // fromEntries defines own properties: a kept param named `__proto__` is kept, never assigned to the prototype.
-  return { src, exp, kept: Object.fromEntries(kept) };
+  const query = new URLSearchParams(value);
+  return {
+    src: query.get('ct_src') || '',
+    exp: +query.get('ct_exp')! || 0,
+    // fromEntries defines own properties: a kept param named `__proto__` is kept, never assigned to the prototype.
+    kept: Object.fromEntries(
+      [...query].filter(([name, v]) => name && !isReservedName(name) && isValidKeptValue(v)),
+    ),
+  };
 };
 
 /**

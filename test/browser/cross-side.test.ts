@@ -6,7 +6,10 @@ import { clickIdCookie, readClickData } from '../../src/server/cookie';
 import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
 // A store as init() makes one for `cookie: 'tn_click_id'` (the lifetime only matters for an id without data).
-const store = () => createStore('tn_click_id', 'auto', 365);
+const store = () => {
+  const [load, save] = createStore('tn_click_id', 'auto', 365);
+  return { load, save };
+};
 let jar: Jar;
 const exp = Math.floor(Date.now() / 1000) + 3600;
 const click: ClickData = {

@@ -4,8 +4,8 @@ import { resolveConfig } from '../../src/browser/config';
 import { applyRules, decorateUrl as decorateWith } from '../../src/browser/links';
 import type { ClickData } from '../../src/core/click';
 import { decode } from '../../src/core/encode';
-import { getParam } from '../../src/core/query';
 import { toStripeReference } from '../../src/core/stripe-ref';
+import { getParam } from '../core/get-param';
 
 interface Over {
   id?: string | undefined;

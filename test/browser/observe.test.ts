@@ -12,7 +12,7 @@ let log: MockInstance<typeof console.log>;
 let stop: (() => void) | undefined;
 const options = { stripe: { hosts: ['pay.example.com'] }, linkDomains: ['other.com'], debug: true };
 const start = (): void => {
-  stop = carry(() => current, config).stop;
+  [, stop] = carry(() => current, config);
 };
 const click = (id: string, kept: Record<string, string> = {}) => ({ id, src: 'click_id', exp: 0, kept });
 const html = (markup: string): void => {

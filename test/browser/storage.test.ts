@@ -6,8 +6,10 @@ import { installJar, type Jar, rawCookie, setUrl } from './jar';
 
 const now = () => Math.floor(Date.now() / 1000);
 // A store as init() makes one: `days` is the lifetime of an id cookie found without its data cookie.
-const store = (cookie = 'click_id', domain: string | false = 'auto', days = 365) =>
-  createStore(cookie, domain, days);
+const store = (cookie = 'click_id', domain: string | false = 'auto', days = 365) => {
+  const [load, save, clear] = createStore(cookie, domain, days);
+  return { load, save, clear };
+};
 let jar: Jar;
 const data = (id = 'abc', exp = now() + 3600): ClickData => ({
   id,
@@ -247,12 +249,38 @@ describe('storage calls', () => {
     localStorage.setItem('click_id', JSON.stringify(data('older')));
     const calls = localStorageCalls();
     const s = store();
-    expect(s.load(true, false)).toBeUndefined();
+    expect(s.load(true, true)).toBeUndefined();
     s.save(data('landing'));
     expect(calls()).toBe(0);
     idle();
     expect(calls()).toBe(1);
     expect(mirror().id).toBe('landing');
+  });
+
+  it('a landing reads document.cookie once: the probe, written first, is answered by the same read', () => {
+    jar.restore();
+    setUrl('https://shop.example.com/');
+    jar = installJar('shop.example.com');
+    rawCookie('click_id=older; domain=example.com');
+    const s = store();
+    // The stored click is still read (a landing of the same click keeps its params).
+    expect(s.load(true, true)?.id).toBe('older');
+    s.save(data('landing'));
+    expect(jar.roundTrips).toBe(1);
+    expect(cookie('click_id')).toMatchObject({ value: 'landing', domain: 'example.com' });
+    expect(jar.cookies().filter((c) => c.name.startsWith('ct_probe'))).toEqual([]);
+    // Each candidate the browser refuses (co.uk) costs one more read, as it did.
+    jar.restore();
+    setUrl('https://shop.example.co.uk/');
+    jar = installJar('shop.example.co.uk');
+    const uk = store();
+    uk.load(true, true);
+    uk.save(data('landing'));
+    expect(jar.roundTrips).toBe(2);
+    // Without consent nothing is saved, so nothing is probed: a plain read.
+    jar.writes.length = 0;
+    store().load(false, true);
+    expect(jar.writes).toEqual([]);
   });
 
   it('a first visit writes the cookies once each, and removes a host-only twin only when one was seen', () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/core/encode';
-import { editQuery, getParam, setParam } from '../../src/core/query';
+import { editQuery, setParam } from '../../src/core/query';
+import { getParam } from './get-param';
 
 // Raw URL pieces as pages write them: any text but the delimiters that would change the structure.
 const raw = (exclude: RegExp) =>
@@ -33,7 +34,7 @@ const queryOf = (u: string): string => {
 };
 const hashOf = (u: string): string => (u.includes('#') ? u.slice(u.indexOf('#')) : '');
 
-describe('getParam', () => {
+describe("getParam (the tests' reader of decorated links)", () => {
   it('returns the decoded value of the first match', () => {
     expect(getParam('https://x.test/?a=1&click_id=abc&click_id=def', 'click_id')).toBe('abc');
     expect(getParam('/p?q=a+b%20c%26d', 'q')).toBe('a b c&d');
