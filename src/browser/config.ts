@@ -48,20 +48,16 @@ const days = (value: unknown): number | undefined => {
   const number = +(value as number);
   if (number > 0 && number <= MAX_DAYS) return number;
 };
-/** True for exactly the given values (`true` and its attribute text), false for anything else: never invalid. */
-const flag =
-  (...on: unknown[]) =>
-  (value: unknown): boolean =>
-    on.includes(value);
 /**
- * On with `true`, `"true"` or a bare attribute (`data-clean`); absent or anything else is off. The flags are marked
- * pure so that a bundle that imports clicktrail without calling init() drops the options table.
+ * On with `true`, `"true"` or a bare attribute (`data-clean`), off with `false` or `"false"`; anything else
+ * (`data-clean="yes"`) is not a flag, so it falls back to off with a debug line instead of being read silently.
  */
-const on = /* @__PURE__ */ flag(true, 'true', '');
+const on = (value: unknown): boolean | undefined =>
+  value === true || value === 'true' || value === '' ? true : isOff(value) ? false : undefined;
 
 /**
  * Every option: its kind, then its default, which an absent option or a value not of that kind falls back to. The
- * kinds that accept every value (the flags, `stripe`) need no default: absent is one of the values they read.
+ * kinds that accept every value (`consent`, `stripe`) need no default: absent is one of the values they read.
  */
 const OPTIONS: Record<Exclude<keyof Options, 'params'>, [kind: Kind, fallback?: unknown]> = {
   idParams: [names, DEFAULT_ID_PARAMS],
@@ -81,9 +77,9 @@ const OPTIONS: Record<Exclude<keyof Options, 'params'>, [kind: Kind, fallback?: 
   linkDomains: [list, []],
   // Fails closed: only absent, `true`, `"true"` and `"granted"` store; `"pending"`, `"denied"`, `"no"`, `"0"`, an
   // empty attribute, a typo… hold.
-  consent: [/* @__PURE__ */ flag(undefined, true, 'true', 'granted')],
-  clean: [on],
-  debug: [on],
+  consent: [(value) => [undefined, true, 'true', 'granted'].includes(value as string)],
+  clean: [on, false],
+  debug: [on, false],
 };
 
 /**

@@ -138,6 +138,19 @@ describe('junk configuration (issue 11, defect 5)', () => {
     ]);
   });
 
+  it('reads clean as a flag: true, "true" or a bare attribute turn it on; another value is off, said by debug', () => {
+    for (const value of ['', 'true', true]) expect(resolved({ clean: value as never }).clean).toBe(true);
+    for (const value of ['false', false, undefined])
+      expect(resolved({ clean: value as never }).clean).toBe(false);
+    for (const value of ['yes', '1', 1, 'on']) {
+      expect(resolved(dataset({ 'data-clean': String(value) })).clean, String(value)).toBe(false);
+      expect(debugLines({ clean: value as never }), String(value)).toEqual([
+        `[clicktrail] invalid clean ${value}`,
+      ]);
+    }
+    expect(debugLines({ clean: 'false' as never })).toEqual([]);
+  });
+
   it('refuses lifetimes a browser would not keep: negative, zero, infinite (1e309), over 3650 days, not a number', () => {
     for (const days of ['-5', '0', '1e309', '3651', 'abc', '']) {
       expect(resolved(dataset({ 'data-days': days })).days, days).toBe(365);
