@@ -296,3 +296,36 @@ test('a placeholder with quotes and brackets still works (the scan selector quot
   expect(await clickId(page)).toBe(id);
   await expect(page.locator('#q')).toHaveAttribute('href', `https://partner.example/?s=${id}`);
 });
+
+test('the next script in the page finds clicktrail running: the click captured, stored and its links decorated', async ({
+  page,
+}) => {
+  // The tag does its work in a microtask (see src/browser/auto.ts), which the browser runs as soon as the script
+  // has run: before the parser moves on to the next script.
+  const id = newClickId();
+  const address = url(HOST, `/next-script?click_id=${id}`);
+  await page.route(address, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html><head><meta charset="utf-8"></head><body>
+<a id="buy" href="https://buy.stripe.com/test_n">buy</a>
+<script src="/dist/clicktrail.min.js"></script>
+<script>
+  window.seenByNextScript = {
+    clickId: window.clicktrail && window.clicktrail.clickId(),
+    cookie: document.cookie.includes('click_id=' + encodeURIComponent(${JSON.stringify(id)})),
+    href: document.getElementById('buy').href,
+  };
+</script>
+</body></html>`,
+    }),
+  );
+  await page.goto(address);
+  expect(
+    await page.evaluate(() => (window as unknown as { seenByNextScript: unknown }).seenByNextScript),
+  ).toEqual({
+    clickId: id,
+    cookie: true,
+    href: `https://buy.stripe.com/test_n?client_reference_id=${id}`,
+  });
+});

@@ -3,14 +3,14 @@
 // budget: size is deterministic, so it is asserted in `npm test`, unlike speed (see bench/).
 // The design's target is 2,000 bytes and issue 11's budget 3,072. With js-cookie (548 of the bundle's gzip), every
 // capture, store and carry feature and the fixes of issue 11 (the options table, SPA capture, the 4 KB fitting, the
-// scan prefilter, the edit bound), the bundle measures 3,868 with its log messages moved to the debug build, so the
+// scan prefilter, the edit bound), the bundle measures 3,901 with its log messages moved to the debug build, so the
 // asserted budget sits just above that: it cannot grow unnoticed (docs/architecture.md, "Size", says what each
 // feature costs; `node bench/bytes.mjs` shows where the bytes go). dist/clicktrail.debug.js is printed, not budgeted.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const BUDGET = 3872;
+const BUDGET = 3904;
 const TARGET = 2000;
 const file = 'dist/clicktrail.min.js';
 const code = readFileSync(file);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { type Config, resolveConfig } from '../../src/browser/config';
+import { applyRules } from '../../src/browser/links';
 import { carry, MAX_EDITS, scanSelector } from '../../src/browser/observe';
 import type { ClickData } from '../../src/core/click';
 import { toStripeReference } from '../../src/core/stripe-ref';
@@ -206,6 +207,15 @@ describe('the scan prefilter', () => {
       <a id="n" href="/pricing">n</a><a id="e" href="https://example.org/">e</a><a id="m" href="mailto:x@y">m</a>
       <form id="f" data-clicktrail></form><form id="g"></form><stripe-buy-button id="b"></stripe-buy-button>`);
     expect($$(selector).map((e) => e.id)).toEqual(['s', 'c', 'o', 'p', 'f', 'b']);
+  });
+
+  it('matches hosts in any case, the placeholder only as written (as the rules fill it)', () => {
+    const selector = scanSelector(config, 'shop.example');
+    html('<a id="s" href="https://Buy.Stripe.COM/a">s</a><a id="l" href="/x?s=--click-id--">l</a>');
+    expect($$(selector).map((e) => e.id)).toEqual(['s']);
+    // The rules would leave it as it is anyway: the prefilter skips only links they would not change.
+    const lower = '/x?s=--click-id--';
+    expect(applyRules(lower, click('abc'), config, new URL(lower, 'https://shop.example/'))).toBe(lower);
   });
 
   it('takes every link on a page a host rule covers (a relative href is on that host)', () => {
