@@ -70,7 +70,7 @@ const PG_TYPES: Partial<Record<(typeof INSERT_COLUMNS)[number], string>> = {
 };
 
 /** postgresOutbox's default `connectTimeoutMs`. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 // Any constant works: it only has to be the same in every process migrating this outbox.
 const MIGRATION_LOCK = 'clicktrail outbox migrations';
