@@ -43,12 +43,17 @@ const within = (promise, what) =>
     }),
   ]);
 
-// One page load (and optionally one insertion) in a fresh context; times in milliseconds. With `landing`, that
-// page is loaded first, unmeasured, in a tab of its own: the measured load is then a return visit.
-const measure = async (browser, url, insert, landing) => {
+/**
+ * One page load (and optionally one insertion) in a fresh context; times in milliseconds. With `landing`, that page
+ * is loaded first, unmeasured, in a tab of its own: the measured load is then a return visit. `cookies` are set in
+ * the context before anything loads (bench/compare.mjs --cookie). Shared with bench/compare.mjs, so that its figures
+ * are taken exactly as these.
+ */
+export const measure = async (browser, url, insert, landing, cookies) => {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   context.setDefaultTimeout(PAGE_TIMEOUT_MS);
   try {
+    if (cookies) await context.addCookies(cookies);
     if (landing) {
       const first = await context.newPage();
       await first.goto(landing, { waitUntil: 'load' });

@@ -6,6 +6,7 @@
 // whoever works on the bundle's size, not a figure the tests assert (scripts/size.mjs does that).
 // `--total` prints only the bundle's size; `--file=path` also prints that file's minified code, piece by piece.
 import { gzipSync } from 'node:zlib';
+import { decode } from '@jridgewell/sourcemap-codec';
 import { rollup } from 'rollup';
 import configs from '../rollup.config.mjs';
 
@@ -16,48 +17,19 @@ const { output } = await build.generate({ ...config.output, sourcemap: 'hidden' 
 await build.close();
 const { code, map } = output[0];
 
-// Source-map "mappings": base64 VLQ segments, `;` between generated lines, `,` between segments.
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const decodeVlq = (segment) => {
-  const values = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of segment) {
-    const digit = B64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
-};
-
-// owner[i]: the source index of generated character i (-1: banner, wrapper, or unmapped).
+// owner[i]: the source index of generated character i (-1: banner, wrapper, or unmapped). A segment of the decoded
+// mappings is [generated column, source index, …] (absolute values); it covers its line up to the next segment.
 const owner = new Int32Array(code.length).fill(-1);
 const lines = code.split('\n');
 let offset = 0;
-let source = 0;
-map.mappings.split(';').forEach((line, l) => {
-  let column = 0;
-  const starts = [];
-  for (const segment of line ? line.split(',') : []) {
-    const [dc, ds] = decodeVlq(segment);
-    column += dc;
-    if (ds !== undefined) source += ds;
-    starts.push([column, ds === undefined ? -1 : source]);
-    // The rest of the segment (line, column, name) is not needed: only which file.
-  }
+decode(map.mappings).forEach((segments, l) => {
   const lineLength = lines[l]?.length ?? 0;
-  starts.forEach(([from, src], k) => {
-    const to = k + 1 < starts.length ? starts[k + 1][0] : lineLength;
+  segments.forEach(([from, src = -1], k) => {
+    const to = k + 1 < segments.length ? segments[k + 1][0] : lineLength;
     owner.fill(src, offset + from, offset + to);
   });
   offset += lineLength + 1;
 });
-// decodeVlq's later fields move the source/line/column state; only the source index matters, tracked above.
 
 const gzip = (text) => gzipSync(text, { level: 9 }).length;
 const total = gzip(code);

@@ -8,6 +8,7 @@
 // out of a copy of the build and see what it cost); `npm run bench` gives the figures the README reports.
 import { chromium } from 'playwright';
 import { launchOptions } from '../scripts/chromium.mjs';
+import { measure } from './browser.mjs';
 import { ARMS, startSite } from './lib/site.mjs';
 import { median } from './lib/stats.mjs';
 
@@ -27,27 +28,13 @@ const arms = ['control', 'vendor', ...files.map((_, i) => `file${i}`)];
 const site = await startSite();
 const browser = await chromium.launch(launchOptions);
 const origin = site.origin('shop.example.com');
+const page = (arm, links, click) => `${origin}/bench?n=${links}&arm=${arm}${click ? `&click_id=${ID}` : ''}`;
 const load = async (arm, links) => {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
-  if (siteCookie)
-    await context.addCookies([{ name: 'site', value: '1', domain: 'shop.example.com', path: '/' }]);
-  try {
-    if (returning) {
-      const first = await context.newPage();
-      await first.goto(`${origin}/bench?n=0&arm=${arm}&click_id=${ID}`);
-      await first.evaluate(() => window.settle());
-      await first.close();
-    }
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-    await page.goto(`${origin}/bench?n=${links}&arm=${arm}${returning ? '' : `&click_id=${ID}`}`);
-    await page.evaluate(() => window.settle());
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    return metrics.find((m) => m.name === 'ScriptDuration').value * 1000;
-  } finally {
-    await context.close();
-  }
+  const cookies = siteCookie
+    ? [{ name: 'site', value: '1', domain: 'shop.example.com', path: '/' }]
+    : undefined;
+  const landing = returning ? page(arm, 0, true) : undefined;
+  return (await measure(browser, page(arm, links, !returning), null, landing, cookies)).load;
 };
 // costs[links][arm]: one figure per round.
 const costs = Object.fromEntries(counts.map((n) => [n, Object.fromEntries(arms.map((arm) => [arm, []]))]));

@@ -43,7 +43,10 @@ const names = (value: unknown): string[] | undefined => {
   const entries = list(value);
   if (entries?.length) return entries;
 };
-/** A lifetime in days, as a number or its text: above 0, at most MAX_DAYS (NaN and the infinities are neither). */
+/**
+ * A lifetime in days, as a number or its text: above 0, at most MAX_DAYS (NaN and the infinities are neither). The
+ * rule core/defaults' isValidDays states for the server, written out: calling it costs the script tag 5 bytes gzip.
+ */
 const days = (value: unknown): number | undefined => {
   const number = +(value as number);
   if (number > 0 && number <= MAX_DAYS) return number;

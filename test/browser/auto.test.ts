@@ -38,6 +38,29 @@ describe('the script-tag entry', () => {
     expect(jar.cookies().find((c) => c.name === 'tn_cid')).toMatchObject({ value: 'abc', domain: '' });
   });
 
+  it('a copy under another name reads its own tag while it runs: currentScript is null by its microtask', async () => {
+    const s = tag(
+      { 'data-id-params': 'tn', 'data-cookie': 'tn_cid', 'data-domain': 'false' },
+      '/js/attribution.js',
+    );
+    Object.defineProperty(document, 'currentScript', { configurable: true, value: s });
+    // The entry's microtask, held back so the test can do what the browser does once the script has run.
+    const held: VoidFunction[] = [];
+    const queue = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) => {
+      held.push(task);
+    });
+    try {
+      await import('../../src/browser/auto');
+    } finally {
+      queue.mockRestore();
+    }
+    expect(window.clicktrail).toBeUndefined();
+    delete (document as unknown as Record<string, unknown>).currentScript;
+    for (const task of held) task();
+    expect(window.clicktrail?.clickId()).toBe('abc');
+    expect(jar.cookies().find((c) => c.name === 'tn_cid')).toMatchObject({ value: 'abc', domain: '' });
+  });
+
   it('finds its tag by src when currentScript is null (async or injected)', async () => {
     tag({ 'data-params': 'tn' }, '/js/clicktrail.min.js?v=1');
     await import('../../src/browser/auto');

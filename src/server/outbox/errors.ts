@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS, shown } from '../check';
 import { ClickTrailError } from '../errors';
 
 /** Why the outbox refused or failed. */
@@ -35,3 +36,16 @@ export const causeText = (e: unknown): string =>
     // Up to the last @ of the URL: a password may hold an unencoded @ (hiding too much is the safe side).
     .replace(/\b(postgres(?:ql)?:\/\/[^:/@\s]*:)\S*@/gi, '$1***@')
     .replace(/[.\s]+$/, '');
+
+/**
+ * A store's duration option (`busyTimeoutMs`, `connectTimeoutMs`), checked when the store is created: undefined (the
+ * default applies) or a whole number of ms from `min` to MAX_TIMER_MS; anything else is OutboxError `outbox_options`.
+ */
+export const checkStoreMs = (name: string, value: unknown, min: number): void => {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_TIMER_MS)
+    throw new OutboxError(
+      'outbox_options',
+      `${name} must be a whole number of ms from ${min} to ${MAX_TIMER_MS}, got ${shown(value)}`,
+    );
+};

@@ -12,7 +12,7 @@ import {
   sortedIds,
 } from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
-import { causeText, OutboxError } from './errors';
+import { causeText, checkStoreMs, OutboxError } from './errors';
 import { pendingMigrations, postgresMigrations, tableNames } from './migrations';
 import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
@@ -47,8 +47,8 @@ export interface PostgresOutboxOptions {
   max?: number;
   /**
    * How long to wait for a connection (TCP, TLS and authentication) before the store's call fails with OutboxError
-   * `outbox_open` (when opening) or `outbox_query`, in ms, for the pool this store creates. Default 10,000: without
-   * a limit, node-postgres waits forever on an unreachable host, and a webhook would hang with it.
+   * `outbox_open` (when opening) or `outbox_query`, in whole ms from 1, for the pool this store creates. Default
+   * 10,000: without a limit, node-postgres waits forever on an unreachable host, and a webhook would hang with it.
    */
   connectTimeoutMs?: number;
   /** Table name prefix: `<table>_outbox`, `<table>_attempts`, `<table>_migrations`. Default `'clicktrail'`. */
@@ -70,7 +70,7 @@ const PG_TYPES: Partial<Record<(typeof INSERT_COLUMNS)[number], string>> = {
 };
 
 /** postgresOutbox's default `connectTimeoutMs`. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 // Any constant works: it only has to be the same in every process migrating this outbox.
 const MIGRATION_LOCK = 'clicktrail outbox migrations';
@@ -86,6 +86,8 @@ export const postgresOutbox = (options: PostgresOutboxOptions): OutboxStore => {
       'outbox_options',
       'postgresOutbox needs a connectionString (e.g. process.env.DATABASE_URL) or a pg Pool',
     );
+  // 0 would be node-postgres's "no limit": the very wait this option exists to end.
+  checkStoreMs('connectTimeoutMs', options.connectTimeoutMs, 1);
   const prefix = options.table ?? 'clicktrail';
   const t = tableNames(prefix);
   const watchers = createWatchers();

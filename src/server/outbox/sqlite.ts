@@ -11,7 +11,7 @@ import {
   sortedIds,
 } from './batch';
 import { INSERT_COLUMNS, insertValues, toAttempt, toRow, toStats } from './columns';
-import { causeText, OutboxError } from './errors';
+import { causeText, checkStoreMs, OutboxError } from './errors';
 import { pendingMigrations, sqliteMigrations, tableNames } from './migrations';
 import { openOnce } from './open-once';
 import { normalizeQuery, toPage, whereClause } from './query';
@@ -41,7 +41,10 @@ export interface SqliteOutboxOptions {
   driver?: 'better-sqlite3' | 'node:sqlite';
   /** Table name prefix: `<table>_outbox`, `<table>_attempts`, `<table>_migrations`. Default `'clicktrail'`. */
   table?: string;
-  /** How long a write waits for another process's transaction (another worker, `clicktrail replay`), in ms. Default 5,000. */
+  /**
+   * How long a write waits for another process's transaction (another worker, `clicktrail replay`), in whole ms (0:
+   * not at all). Default 5,000.
+   */
   busyTimeoutMs?: number;
   /**
    * Run the schema migrations the database lacks when the store opens. Default true. False for tools that must not
@@ -135,6 +138,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
       'outbox_options',
       "sqliteOutbox needs a path (e.g. 'postbacks.db') or an open database",
     );
+  checkStoreMs('busyTimeoutMs', options.busyTimeoutMs, 0);
   const prefix = options.table ?? 'clicktrail';
   const t = tableNames(prefix);
   const where = options.path ?? 'the SQLite database';
@@ -188,7 +192,7 @@ export const sqliteOutbox = (options: SqliteOutboxOptions = {}): OutboxStore => 
   const migrate = (d: SqliteDatabase) => {
     const busy = options.busyTimeoutMs ?? 5000;
     try {
-      d.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busy))}`);
+      d.exec(`PRAGMA busy_timeout = ${busy}`);
       d.exec('PRAGMA journal_mode = WAL');
       d.exec('PRAGMA synchronous = FULL');
       synchronous = 'FULL';

@@ -144,6 +144,19 @@ describe.skipIf(!!postgresSkip)(`postgresOutbox${postgresSkip ? ` (SKIPPED: ${po
 
 // No PostgreSQL server needed: the peer is a local socket that accepts and never answers.
 describe('postgresOutbox connecting to a host that never answers', () => {
+  it('refuses a connectTimeoutMs that is not a whole number of ms from 1 when created (0 would be no limit)', () => {
+    for (const connectTimeoutMs of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '100' as never])
+      expect(
+        () => postgresOutbox({ connectionString: 'postgres://127.0.0.1:1/x', connectTimeoutMs }),
+        String(connectTimeoutMs),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'outbox_options',
+          message: expect.stringMatching(/^connectTimeoutMs must be/),
+        }),
+      );
+  });
+
   it('gives up after connectTimeoutMs with outbox_open, instead of hanging the webhook', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));

@@ -159,5 +159,14 @@ describe('sqliteOutbox', () => {
   it('checks its options', () => {
     expect(() => sqliteOutbox({})).toThrow(expect.objectContaining({ code: 'outbox_options' }));
     expect(() => sqliteOutbox({ path: 'x.db', table: 'x; DROP TABLE y' })).toThrow(/plain SQL name/);
+    for (const busyTimeoutMs of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '100' as never])
+      expect(() => sqliteOutbox({ path: 'x.db', busyTimeoutMs }), String(busyTimeoutMs)).toThrow(
+        expect.objectContaining({
+          code: 'outbox_options',
+          message: expect.stringMatching(/^busyTimeoutMs must be/),
+        }),
+      );
+    // 0 is SQLite's "do not wait": a valid choice.
+    expect(() => sqliteOutbox({ path: 'x.db', busyTimeoutMs: 0 })).not.toThrow();
   });
 });
