@@ -221,9 +221,11 @@ test.describe('two async tags with different configurations (defect 10)', () => 
   }
 });
 
-test('no exception is thrown, not even a caught one, on the normal path: load, decoration, return visit', async ({
-  page,
-}) => {
+/**
+ * Every exception the page throws from now on, caught or not (the debugger pauses on each one and goes on at once),
+ * as `description @ url` lines: the list a test checks for clicktrail's scripts.
+ */
+const recordExceptions = async (page: Page): Promise<string[]> => {
   const cdp = await page.context().newCDPSession(page);
   const thrown: string[] = [];
   cdp.on('Debugger.paused', (event) => {
@@ -232,6 +234,13 @@ test('no exception is thrown, not even a caught one, on the normal path: load, d
   });
   await cdp.send('Debugger.enable');
   await cdp.send('Debugger.setPauseOnExceptions', { state: 'all' });
+  return thrown;
+};
+
+test('no exception is thrown, not even a caught one, on the normal path: load, decoration, return visit', async ({
+  page,
+}) => {
+  const thrown = await recordExceptions(page);
   // Whitespace text nodes after the script (the parser adds them after it runs), links of every kind, a form.
   const body = `
     <a href="https://buy.stripe.com/test_x">s</a> <a href="/p">p</a> <a href="mailto:a@b.c">m</a>
@@ -258,14 +267,7 @@ test('no exception is thrown, not even a caught one, on the normal path: load, d
 test('init() without options throws no exception either (the ESM build reads absent options without one)', async ({
   page,
 }) => {
-  const cdp = await page.context().newCDPSession(page);
-  const thrown: string[] = [];
-  cdp.on('Debugger.paused', (event) => {
-    thrown.push(`${event.data?.description ?? event.reason} @ ${event.callFrames[0]?.url}`);
-    void cdp.send('Debugger.resume');
-  });
-  await cdp.send('Debugger.enable');
-  await cdp.send('Debugger.setPauseOnExceptions', { state: 'all' });
+  const thrown = await recordExceptions(page);
   const id = newClickId();
   const address = url(HOST, `/esm?click_id=${id}`);
   await page.route(address, (route) =>
